@@ -1,0 +1,47 @@
+# sixhave — the two commands a new user needs are `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+SITE   ?= default
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+# Debian packages the Python packages and the tests need: libmariadb-dev (to build `mariadb`),
+# fonts-noto-cjk (Chinese PDFs), chromium (browser tests).
+OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium
+
+.PHONY: install os-deps run test bench clean-venv
+
+install: os-deps $(VENV)/.installed
+
+os-deps:
+	@missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "安装系统软件包:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "请先安装系统软件包: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+run: install
+	@test -f sites/$(SITE)/site_config.json || $(BIN)/sixhave new-site $(SITE) --admin-password admin --set-default
+	@$(BIN)/sixhave --site $(SITE) migrate
+	@echo ""
+	@echo "  sixhave 已启动：请在浏览器打开 http://127.0.0.1:$(PORT)"
+	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）"
+	@echo ""
+	@$(BIN)/sixhave --site $(SITE) serve --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""The sixhave engine: metadata-defined documents, knowing nothing of any particular app."""

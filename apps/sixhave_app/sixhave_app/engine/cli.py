@@ -1,0 +1,199 @@
+"""The `sixhave` command line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from .errors import SixhaveError
+
+console = Console()
+
+
+def _open(ctx_obj):
+    from .site import Site
+
+    return Site.open(ctx_obj.get("site"), ctx_obj.get("sites_path"))
+
+
+def _fail(exc: Exception):
+    console.print(f"[bold red]错误：[/]{getattr(exc, 'message', None) or exc}")
+    sys.exit(1)
+
+
+class SiteGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SixhaveError as exc:
+            _fail(exc)
+
+
+@click.group(cls=SiteGroup)
+@click.option("--site", envvar="SIXHAVE_SITE", help="站点名称（默认：sites/currentsite.txt）")
+@click.option("--sites-path", type=click.Path(file_okay=False), envvar="SIXHAVE_SITES", help="sites 目录")
+@click.pass_context
+def main(ctx, site, sites_path):
+    """sixhave：低代码表单与流程引擎，“六有一提升”应用。"""
+    ctx.ensure_object(dict)
+    ctx.obj["site"] = site
+    ctx.obj["sites_path"] = Path(sites_path) if sites_path else None
+
+
+def _progress():
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    console=console, transient=True)
+
+
+@main.command("new-site")
+@click.argument("name")
+@click.option("--db-url", help="SQLAlchemy 数据库地址；默认为站点目录下的 SQLite 文件")
+@click.option("--admin-password", help="管理员密码；不填则随机生成并显示")
+@click.option("--redis-url", help="Redis 地址（可选）")
+@click.option("--set-default", is_flag=True, help="写入 sites/currentsite.txt")
+@click.pass_obj
+def new_site_cmd(obj, name, db_url, admin_password, redis_url, set_default):
+    """创建站点：目录、数据库、表结构和管理员。"""
+    from .sites import new_site
+
+    with _progress() as progress:
+        task = progress.add_task("建表", total=None)
+
+        def step(doctype, i, total):
+            progress.update(task, total=total, completed=i, description=f"建表 {doctype}")
+
+        site, password = new_site(name, db_url=db_url, admin_password=admin_password, redis_url=redis_url,
+                                  sites_path=obj.get("sites_path"), make_default=set_default, progress=step)
+    console.print(f"[green]站点 {name} 已创建[/]（{site.backend}）")
+    if not admin_password:
+        console.print(f"管理员：Administrator  密码：[bold]{password}[/]")
+    site.dispose()
+
+
+@main.command("drop-site")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="不再确认")
+@click.pass_obj
+def drop_site_cmd(obj, name, yes):
+    """删除站点及其数据库（不可恢复）。"""
+    from .sites import drop_site
+
+    if not yes:
+        click.confirm(f"确定删除站点 {name} 及其全部数据？", abort=True)
+    drop_site(name, sites_path=obj.get("sites_path"))
+    console.print(f"站点 {name} 已删除")
+
+
+@main.command()
+@click.pass_obj
+def migrate(obj):
+    """同步表结构、定制与 fixtures（可重复运行）。"""
+    from .migrate import migrate as run
+
+    site = _open(obj)
+    site.check_connection()
+    with _progress() as progress:
+        task = progress.add_task("同步", total=None)
+        report = run(site, progress=lambda dt, i, n: progress.update(task, total=n, completed=i, description=f"同步 {dt}"))
+    console.print(f"[green]完成[/]：新建表 {report['tables_created']}，新增列 {report['columns_added']}，"
+                  f"新增索引 {report['indexes']}，fixtures {sum(report['fixtures'].values())} 条")
+    site.dispose()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+@click.option("--workers", default=1, type=int)
+@click.pass_obj
+def serve(obj, host, port, workers):
+    """启动 Web 服务。"""
+    import os
+
+    import uvicorn
+
+    site = _open(obj)
+    site.check_connection()
+    os.environ["SIXHAVE_SITE"] = site.name
+    os.environ["SIXHAVE_SITES"] = str(site.path.parent)
+    site.dispose()
+    console.print(f"sixhave 站点 [bold]{site.name}[/] 运行于 [link]http://{host}:{port}[/]")
+    uvicorn.run("sixhave_app.engine.web:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
+@main.command()
+@click.pass_obj
+def console_cmd(obj):
+    """交互式 Python：已准备好 site 与 ctx（管理员、可写）。"""
+    import code
+
+    site = _open(obj)
+    ctx = site.context(ignore_permissions=True)
+    banner = f"sixhave 控制台：site={site.name}（{site.backend}）。ctx.commit() 提交修改。"
+    code.interact(banner=banner, local={"site": site, "ctx": ctx})
+
+
+console_cmd.name = "console"
+main.add_command(console_cmd, "console")
+
+
+@main.command("export-fixtures")
+@click.option("--doctype", "doctypes", multiple=True, help="另外导出此类型的全部记录（可多次）")
+@click.option("--path", "folder", type=click.Path(file_okay=False), help="输出目录（默认项目的 fixtures/）")
+@click.pass_obj
+def export_fixtures_cmd(obj, doctypes, folder):
+    """导出定制（自定义字段、属性设置、自定义类型）和指定记录到 fixtures/。"""
+    from . import fixtures
+
+    site = _open(obj)
+    target = Path(folder) if folder else fixtures.project_fixtures_path(site)
+    with site.context(ignore_permissions=True, write=False) as ctx:
+        counts = fixtures.export(ctx, target, list(doctypes))
+    for doctype, count in counts.items():
+        console.print(f"{doctype}: {count} 条 → {target}")
+    site.dispose()
+
+
+@main.command("set-admin-password")
+@click.argument("password")
+@click.pass_obj
+def set_admin_password(obj, password):
+    """重设 Administrator 的密码。"""
+    from .sites import create_administrator
+
+    site = _open(obj)
+    create_administrator(site, password)
+    console.print("管理员密码已更新")
+
+
+@main.command("execute")
+@click.argument("method")
+@click.option("--kwargs", default="{}", help="JSON 参数")
+@click.pass_obj
+def execute(obj, method, kwargs):
+    """执行一个 Python 函数 METHOD(ctx, **kwargs) 并打印结果。"""
+    import importlib
+
+    site = _open(obj)
+    module, _, attr = method.rpartition(".")
+    fn = getattr(importlib.import_module(module), attr)
+    with site.context(ignore_permissions=True) as ctx:
+        result = fn(ctx, **json.loads(kwargs))
+    console.print_json(json.dumps(result, ensure_ascii=False, default=str))
+
+
+def _load_app_commands():
+    try:
+        from .site import load_hooks
+
+        for command in load_hooks(["sixhave_app"]).commands:
+            main.add_command(command)
+    except Exception:  # noqa: BLE001 - a broken app must not take the CLI down with it
+        pass
+
+
+_load_app_commands()

@@ -1,0 +1,195 @@
+"""Customisation without code: custom DocTypes, Custom Fields and Property Setters.
+
+Each is a document; saving one validates the merged meta, changes the schema at once (additive
+only), and moves the site's meta version so that every process rebuilds its meta on its next
+request.
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from . import naming, schema
+from .errors import MetaError, PermissionError
+from .meta import FIELD_KEYS, Meta, apply_customisations, validate_doctype_dict
+
+_LOADED_TABLES = ("DocType", "DocField", "DocPerm", "Custom Field", "Property Setter")
+
+
+def _tables(site) -> dict[str, sa.Table]:
+    return {name: schema.build_table(Meta(site.metas.sources[name].data)) for name in _LOADED_TABLES}
+
+
+def load_all(site, conn) -> tuple[list[dict], list[dict], list[dict]]:
+    """Custom DocTypes (with fields and permissions), Custom Fields and Property Setters."""
+    t = _tables(site)
+    inspector = sa.inspect(conn)
+    if not inspector.has_table(t["DocType"].name):
+        return [], [], []
+    doctypes = [dict(r) for r in conn.execute(sa.select(t["DocType"]).where(t["DocType"].c.custom == 1)).mappings()]
+    if doctypes:
+        names = [d["name"] for d in doctypes]
+        fields = conn.execute(sa.select(t["DocField"]).where(t["DocField"].c.parent.in_(names),
+                                                            t["DocField"].c.parenttype == "DocType")
+                              .order_by(t["DocField"].c.idx)).mappings().all()
+        perms = conn.execute(sa.select(t["DocPerm"]).where(t["DocPerm"].c.parent.in_(names),
+                                                          t["DocPerm"].c.parenttype == "DocType")
+                             .order_by(t["DocPerm"].c.idx)).mappings().all()
+        for d in doctypes:
+            d["fields"] = [_clean_row(f) for f in fields if f["parent"] == d["name"]]
+            d["permissions"] = [_clean_row(p) for p in perms if p["parent"] == d["name"]]
+    custom_fields = [dict(r) for r in conn.execute(sa.select(t["Custom Field"]).order_by(t["Custom Field"].c.creation)).mappings()]
+    setters = [dict(r) for r in conn.execute(sa.select(t["Property Setter"]).order_by(t["Property Setter"].c.creation)).mappings()]
+    return [_clean_row(d) for d in doctypes], custom_fields, setters
+
+
+def _clean_row(row: dict) -> dict:
+    return {k: v for k, v in row.items() if v is not None and k not in ("parent", "parenttype", "parentfield", "owner", "modified_by")}
+
+
+def mark_meta_changed(ctx) -> None:
+    """Move the meta version in this transaction; reload now for this context, publish on commit."""
+    version = naming.next_value(ctx, "__meta_version")
+    ctx.site.refresh_meta(ctx.conn, force=True)
+    ctx.site.metas.version = None  # uncommitted: others must not take it as the committed version
+    if not ctx.flags.get("meta_publish_registered"):
+        ctx.flags["meta_publish_registered"] = True
+        ctx.after_commit(lambda: ctx.site.publish_meta_version(naming_current(ctx)))
+    ctx.flags["meta_changed"] = version
+
+
+def naming_current(ctx) -> int:
+    series = ctx.site.system["tabSeries"]
+    with ctx.site.engine.connect() as conn:
+        return int(conn.execute(sa.select(series.c.current).where(series.c.name == "__meta_version")).scalar() or 0)
+
+
+def sync_schema(ctx, meta: Meta, renames: dict[str, str] | None = None) -> schema.SyncReport:
+    """Apply the schema for `meta` now. On SQLite inside the caller's transaction (DDL is
+    transactional there); on MariaDB, where DDL commits implicitly, on a connection of its own
+    before the metadata rows are written, so a failure leaves only an unused column behind."""
+    if ctx.conn.dialect.name == "sqlite":
+        return schema.sync_table(ctx.conn, meta, renames=renames)
+    with ctx.site.engine.connect() as ddl:
+        ddl.exec_driver_sql("SET SESSION lock_wait_timeout = 30")
+        report = schema.sync_table(ddl, meta, renames=renames)
+        ddl.commit()
+    return report
+
+
+def merged_meta(ctx, doctype: str, *, extra_fields: list[dict] = (), drop_custom: str | None = None,
+                extra_setters: list[dict] = (), replace_custom: dict | None = None) -> Meta:
+    """The meta `doctype` would have with one more (or one changed) customisation, for checks."""
+    store = ctx.site.metas
+    base = store.raw(doctype)
+    customs = [cf for cf in store._custom_fields.get(doctype, []) if cf.get("name") != drop_custom]
+    customs = customs + list(extra_fields)
+    setters = list(store._property_setters.get(doctype, [])) + list(extra_setters)
+    merged = apply_customisations(base, customs, setters)
+    names = store.all_names()
+    children = [n for n in names if store.get(n).istable]
+    validate_doctype_dict(merged, source=f"DocType {doctype}", known_doctypes=names, child_doctypes=children)
+    return Meta(merged)
+
+
+# --------------------------------------------------------------------------- Custom Field
+def scrub_fieldname(label: str) -> str:
+    text = re.sub(r"[^a-z0-9_]+", "_", (label or "").strip().lower()).strip("_")
+    if not text or not re.match(r"^[a-z_]", text):
+        text = "custom_" + (text or naming.random_hash(6))
+    return text
+
+
+def validate_custom_field(doc) -> None:
+    ctx = doc.ctx
+    if not doc.get("fieldname"):
+        doc.set("fieldname", scrub_fieldname(doc.get("label") or ""))
+    if not ctx.site.metas.exists(doc.dt):
+        raise MetaError(f"自定义字段：单据类型 “{doc.dt}” 不存在")
+    before = doc.get_original()
+    entry = {k: doc.get(k) for k in FIELD_KEYS if doc.get(k) not in (None, "") and k not in ("name", "idx")}
+    entry["is_custom_field"] = 1
+    existing = ctx.site.metas.get(doc.dt)
+    clash = existing.get_field(doc.fieldname)
+    if clash and not clash.is_custom_field:
+        raise MetaError(f"自定义字段：{existing.display_name} 已有字段 “{doc.fieldname}”（{clash.display_label}）")
+    if clash and before is None:
+        raise MetaError(f"自定义字段：{existing.display_name} 已有自定义字段 “{doc.fieldname}”")
+    meta = merged_meta(ctx, doc.dt, extra_fields=[entry], drop_custom=doc.name if before else None)
+    renames = {}
+    if before and before.get("fieldname") and before["fieldname"] != doc.fieldname:
+        if before.get("dt") != doc.dt:
+            raise MetaError("自定义字段：不能把字段移到另一个单据类型")
+        renames[before["fieldname"]] = doc.fieldname
+    sync_schema(ctx, meta, renames)
+
+
+def custom_field_changed(doc) -> None:
+    mark_meta_changed(doc.ctx)
+
+
+# --------------------------------------------------------------------------- Property Setter
+def validate_property_setter(doc) -> None:
+    ctx = doc.ctx
+    if not ctx.site.metas.exists(doc.doc_type):
+        raise MetaError(f"属性设置：单据类型 “{doc.doc_type}” 不存在")
+    if doc.doctype_or_field == "DocField" or doc.field_name:
+        if not doc.field_name:
+            raise MetaError("属性设置：作用于字段时须填写字段名 (field_name)")
+        if not ctx.site.metas.get(doc.doc_type).has_field(doc.field_name):
+            raise MetaError(f"属性设置：{doc.doc_type} 没有字段 “{doc.field_name}”")
+        if doc.property == "fieldname":
+            raise MetaError("属性设置：不能用属性设置改字段名，请使用“重命名字段”")
+    setter = {k: doc.get(k) for k in ("doc_type", "doctype_or_field", "field_name", "property", "value", "property_type")}
+    meta = merged_meta(ctx, doc.doc_type, extra_setters=[setter])
+    sync_schema(ctx, meta)
+
+
+# --------------------------------------------------------------------------- DocType documents
+def validate_doctype_doc(doc) -> None:
+    ctx = doc.ctx
+    if ctx.flags.get("syncing_standard"):
+        return
+    if ctx.site.metas.is_standard(doc.name):
+        raise PermissionError(f"DocType “{doc.name}” 是标准类型，只能通过自定义字段和属性设置定制，不能直接修改")
+    if not doc.get("custom"):
+        doc.set("custom", 1)
+    data = doctype_dict(doc)
+    names = set(ctx.site.metas.all_names()) | {doc.name}
+    children = {n for n in ctx.site.metas.all_names() if ctx.site.metas.get(n).istable}
+    if data.get("istable"):
+        children.add(doc.name)
+    validate_doctype_dict(data, source=f"DocType {doc.name}", known_doctypes=names, child_doctypes=children)
+    before = doc.get_original()
+    renames = {}
+    if before:
+        old_by_row = {f.get("name"): f.get("fieldname") for f in before.get("fields") or []}
+        for row in doc.get("fields"):
+            old = old_by_row.get(row.get("name"))
+            if old and row.get("fieldname") and old != row.get("fieldname"):
+                renames[old] = row.get("fieldname")
+    meta = Meta(data)
+    sync_schema(ctx, meta, renames)
+
+
+def doctype_dict(doc) -> dict:
+    data = doc.as_dict(convert=False)
+    for key in ("doctype", "owner", "creation", "modified", "modified_by", "docstatus", "idx"):
+        data.pop(key, None)
+    data["fields"] = [{k: v for k, v in row.items() if v not in (None, "") and k not in ("doctype", "parent", "parenttype", "parentfield", "owner", "creation", "modified", "modified_by", "docstatus")}
+                      for row in data.get("fields") or []]
+    data["permissions"] = [{k: v for k, v in row.items() if v not in (None, "") and k not in ("doctype", "parent", "parenttype", "parentfield", "owner", "creation", "modified", "modified_by", "docstatus")}
+                           for row in data.get("permissions") or []]
+    return data
+
+
+def doctype_changed(doc) -> None:
+    if doc.ctx.flags.get("syncing_standard"):
+        return
+    mark_meta_changed(doc.ctx)
+
+
+def refuse_standard_delete(doc) -> None:
+    if doc.ctx.site.metas.is_standard(doc.name) and not doc.ctx.flags.get("syncing_standard"):
+        raise PermissionError(f"DocType “{doc.name}” 是标准类型，不能删除")

@@ -1,0 +1,362 @@
+"""Field types: the one table that maps each type to its column, its coercion and its validation.
+
+Adding a field type means adding a row to FIELD_TYPES; nothing else in the engine switches on a
+field type's name except through the flags kept here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.types import TypeDecorator
+
+# Every exact decimal is stored with this many decimal places; a field's `precision` may ask for
+# fewer (values are rounded to it), never more.
+DECIMAL_SCALE = 6
+MAX_PRECISION = DECIMAL_SCALE
+_SCALE = 10 ** DECIMAL_SCALE
+
+
+class ExactDecimal(TypeDecorator):
+    """DECIMAL(24,6) on MariaDB; on SQLite, which has no decimal type, a scaled 64-bit integer.
+
+    Scaled integers keep SUM() exact in SQL on SQLite, which REAL or TEXT storage would not.
+    """
+
+    impl = sa.Numeric(24, DECIMAL_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(24, DECIMAL_SCALE, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = to_decimal(value)
+        if dialect.name == "sqlite":
+            return int((value * _SCALE).to_integral_value(ROUND_HALF_UP))
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            if isinstance(value, float):  # avg() and friends come back as REAL
+                return Decimal(repr(value)) / _SCALE
+            return Decimal(int(value)) / _SCALE
+        return to_decimal(value)
+
+
+def to_decimal(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    return Decimal(str(value).strip().replace(",", ""))
+
+
+class FieldValueError(ValueError):
+    """Raised by a coercer; the caller adds the DocType, label and value to the message."""
+
+
+# --------------------------------------------------------------------------- coercers
+def _text(value, field):
+    if isinstance(value, (dict, list)):
+        raise FieldValueError("应为文本")
+    text = value if isinstance(value, str) else str(value)
+    return text
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[+0-9()\- ]{3,30}$")
+
+
+def _data(value, field):
+    text = _text(value, field).strip()
+    if not text:
+        return None
+    option = (field.options or "").strip()
+    if option == "Email" and not _EMAIL.match(text):
+        raise FieldValueError("不是有效的电子邮箱")
+    if option == "Phone" and not _PHONE.match(text):
+        raise FieldValueError("不是有效的电话号码")
+    if option == "URL" and not re.match(r"^(https?://|/)", text):
+        raise FieldValueError("不是有效的网址")
+    return text
+
+
+def _long_text(value, field):
+    text = _text(value, field)
+    return text if text.strip() else None
+
+
+def _int(value, field):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != int(value):
+            raise FieldValueError("应为整数")
+        return int(value)
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise FieldValueError("应为整数") from None
+    if number != number.to_integral_value():
+        raise FieldValueError("应为整数")
+    return int(number)
+
+
+def _check(value, field):
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("1", "true", "yes", "on", "是"):
+            return 1
+        if lowered in ("", "0", "false", "no", "off", "否"):
+            return 0
+        raise FieldValueError("应为 0 或 1")
+    if value in (0, 1, True, False):
+        return int(value)
+    raise FieldValueError("应为 0 或 1")
+
+
+def _float(value, field):
+    if isinstance(value, bool):
+        raise FieldValueError("应为数字")
+    try:
+        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise FieldValueError("应为数字") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise FieldValueError("应为有限数字")
+    return number
+
+
+def _decimal(value, field):
+    if isinstance(value, bool):
+        raise FieldValueError("应为数字")
+    try:
+        number = to_decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        raise FieldValueError("应为数字") from None
+    if not number.is_finite():
+        raise FieldValueError("应为有限数字")
+    places = field.decimal_places()
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if abs(number) >= Decimal(10) ** (24 - DECIMAL_SCALE):
+        raise FieldValueError("数值过大")
+    return number
+
+
+def _date(value, field):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise FieldValueError("应为日期（年-月-日）") from None
+
+
+def _datetime(value, field):
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("T", " ")).replace(tzinfo=None)
+    except ValueError:
+        raise FieldValueError("应为日期时间（年-月-日 时:分:秒）") from None
+
+
+def _time(value, field):
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, dt.timedelta):
+        seconds = int(value.total_seconds())
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise FieldValueError("应为时间（时:分:秒）") from None
+
+
+def _select(value, field):
+    text = _text(value, field).strip()
+    if not text:
+        return None
+    options = field.select_options()
+    if options and text not in options:
+        raise FieldValueError("不在可选项中（" + "、".join(options) + "）")
+    return text
+
+
+def _json(value, field):
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise FieldValueError("不是有效的 JSON") from None
+    return value
+
+
+# --------------------------------------------------------------------------- the table
+@dataclass(frozen=True)
+class FieldType:
+    name: str
+    column: Callable[[Any], sa.types.TypeEngine] | None  # None: no column in the table
+    coerce: Callable[[Any, Any], Any] | None = None
+    layout: bool = False          # Section/Column/Tab Break: no value at all
+    table: bool = False           # Table / Table MultiSelect: child rows
+    link: bool = False            # value is the name of another document
+    width: int = 0                # for widening checks: a column may only move to a wider one
+    searchable: bool = False      # text a link search may match
+
+
+def _varchar(field):
+    return sa.String(field.length or 140)
+
+
+def _text_col(field):
+    return sa.Text().with_variant(mysql.TEXT(), "mysql", "mariadb")
+
+
+def _long_col(field):
+    return sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+
+
+def _datetime_col(field):
+    return sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+
+class JSONText(TypeDecorator):
+    """JSON kept as text (LONGTEXT on MariaDB, TEXT on SQLite), written without ASCII escapes."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.LONGTEXT())
+        return dialect.type_descriptor(sa.Text())
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+    def process_result_value(self, value, dialect):
+        if value is None or value == "":
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+
+
+def _json_col(field):
+    return JSONText()
+
+
+def _float_col(field):
+    return ExactDecimal() if field.precision not in (None, "") else sa.Float(53)
+
+
+def _float_coerce(value, field):
+    return _decimal(value, field) if field.precision not in (None, "") else _float(value, field)
+
+
+_W_VARCHAR, _W_TEXT, _W_LONG = 10, 20, 30
+_W_INT, _W_DECIMAL = 5, 6
+
+FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in [
+    FieldType("Data", _varchar, _data, width=_W_VARCHAR, searchable=True),
+    FieldType("Link", _varchar, _data, link=True, width=_W_VARCHAR, searchable=True),
+    FieldType("Dynamic Link", _varchar, _data, link=True, width=_W_VARCHAR),
+    FieldType("Select", _varchar, _select, width=_W_VARCHAR, searchable=True),
+    FieldType("Read Only", _varchar, _data, width=_W_VARCHAR),
+    FieldType("Password", _varchar, _data, width=_W_VARCHAR),
+    FieldType("Small Text", _text_col, _long_text, width=_W_TEXT, searchable=True),
+    FieldType("Text", _text_col, _long_text, width=_W_TEXT, searchable=True),
+    FieldType("Long Text", _long_col, _long_text, width=_W_LONG),
+    FieldType("Text Editor", _long_col, _long_text, width=_W_LONG),
+    FieldType("Markdown Editor", _long_col, _long_text, width=_W_LONG),
+    FieldType("Code", _long_col, _long_text, width=_W_LONG),
+    FieldType("Attach", _text_col, _long_text, width=_W_TEXT),
+    FieldType("Attach Image", _text_col, _long_text, width=_W_TEXT),
+    FieldType("JSON", _json_col, _json, width=_W_LONG),
+    FieldType("Int", lambda f: sa.BigInteger(), _int, width=_W_INT),
+    FieldType("Check", lambda f: sa.SmallInteger(), _check, width=1),
+    FieldType("Float", _float_col, _float_coerce, width=_W_DECIMAL),
+    FieldType("Currency", lambda f: ExactDecimal(), _decimal, width=_W_DECIMAL),
+    FieldType("Percent", _float_col, _float_coerce, width=_W_DECIMAL),
+    FieldType("Date", lambda f: sa.Date(), _date, width=40),
+    FieldType("Datetime", _datetime_col, _datetime, width=41),
+    FieldType("Time", lambda f: sa.Time(), _time, width=42),
+    FieldType("Table", None, table=True),
+    FieldType("Table MultiSelect", None, table=True),
+    FieldType("Section Break", None, layout=True),
+    FieldType("Column Break", None, layout=True),
+    FieldType("Tab Break", None, layout=True),
+    FieldType("HTML", None, layout=True),
+    FieldType("Button", None, layout=True),
+    FieldType("Heading", None, layout=True),
+]}
+
+# Moves between types that keep every stored value (schema sync widens along these, never back).
+WIDENINGS = {
+    ("Data", "Small Text"), ("Data", "Text"), ("Data", "Long Text"), ("Data", "Text Editor"),
+    ("Small Text", "Text"), ("Small Text", "Long Text"), ("Text", "Long Text"),
+    ("Text", "Text Editor"), ("Small Text", "Text Editor"), ("Text Editor", "Long Text"),
+    ("Long Text", "Text Editor"), ("Select", "Data"), ("Data", "Select"), ("Link", "Data"),
+    ("Data", "Link"), ("Read Only", "Data"), ("Data", "Read Only"), ("Int", "Float"),
+    ("Int", "Currency"), ("Float", "Currency"), ("Currency", "Float"), ("Float", "Percent"),
+    ("Percent", "Float"), ("Check", "Int"), ("Date", "Datetime"), ("Attach", "Attach Image"),
+    ("Attach Image", "Attach"), ("Small Text", "Code"), ("Text", "Code"), ("Code", "Long Text"),
+}
+
+NUMERIC_TYPES = {"Int", "Float", "Currency", "Percent", "Check"}
+DATE_TYPES = {"Date", "Datetime", "Time"}
+
+
+def get(fieldtype: str) -> FieldType | None:
+    return FIELD_TYPES.get(fieldtype)
+
+
+def parse_default(raw, field, *, today: dt.date | None = None, user: str | None = None):
+    """A field's `default` as written in meta, made into a value for a new document."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, str):
+        key = raw.strip().lower()
+        if key == "today":
+            return today or dt.date.today()
+        if key == "now":
+            return dt.datetime.now().replace(microsecond=0)
+        if key == "__user":
+            return user
+    kind = FIELD_TYPES[field.fieldtype]
+    return kind.coerce(raw, field) if kind.coerce else raw

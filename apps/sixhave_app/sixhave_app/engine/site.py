@@ -1,0 +1,308 @@
+"""A Site: one configuration, one database, one meta store, an optional Redis. No globals.
+
+`Site.open(name)` reads `sites/<name>/site_config.json`. Everything that touches data takes a
+`Context` made from a site (see context.py); tests build their own sites and contexts.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from . import schema
+from .errors import SiteError
+from .meta import Meta, MetaStore
+
+DEFAULT_APPS = ["sixhave_app"]
+META_VERSION_SERIES = "__meta_version"
+
+
+def default_sites_path() -> Path:
+    env = os.environ.get("SIXHAVE_SITES")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "sites").is_dir() and (folder / "apps").is_dir():
+            return folder / "sites"
+    return here / "sites"
+
+
+def read_site_config(name: str, sites_path: Path | None = None) -> tuple[Path, dict]:
+    sites_path = Path(sites_path or default_sites_path())
+    folder = sites_path / name
+    config_file = folder / "site_config.json"
+    if not config_file.exists():
+        known = sorted(p.name for p in sites_path.glob("*/site_config.json") for p in [p.parent]) if sites_path.exists() else []
+        hint = f"；现有站点：{', '.join(known)}" if known else "；请先运行 sixhave new-site"
+        raise SiteError(f"站点 “{name}” 不存在（未找到 {config_file}）{hint}")
+    try:
+        return folder, json.loads(config_file.read_text("utf-8"))
+    except ValueError as exc:
+        raise SiteError(f"{config_file} 不是有效的 JSON：{exc}") from None
+
+
+def current_site_name(sites_path: Path | None = None) -> str | None:
+    marker = Path(sites_path or default_sites_path()) / "currentsite.txt"
+    if marker.exists():
+        return marker.read_text("utf-8").strip() or None
+    return None
+
+
+def make_engine(db_url: str) -> sa.Engine:
+    url = sa.make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            # Let SQLAlchemy, not the driver, open transactions, so that writers can BEGIN IMMEDIATE.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            write = conn.get_execution_options().get("sixhave_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    if url.get_backend_name() in ("mariadb", "mysql"):
+        query = dict(url.query)
+        url = url.set(query=query)
+        return sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
+                                max_overflow=20, isolation_level="READ COMMITTED")
+    return sa.create_engine(url)
+
+
+def create_database(db_url: str) -> None:
+    """Create the database a MariaDB URL names (SQLite files are created on first connect)."""
+    url = sa.make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        return
+    server = make_engine(url.set(database=""))
+    try:
+        with server.connect() as conn:
+            quoted = conn.dialect.identifier_preparer.quote(url.database)
+            conn.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS {quoted} "
+                                 "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    except sa.exc.DBAPIError as exc:
+        raise SiteError(_explain_db_error(db_url, exc)) from None
+    finally:
+        server.dispose()
+
+
+def drop_database(db_url: str) -> None:
+    url = sa.make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            p = Path((url.database or "") + suffix)
+            if url.database and p.exists():
+                p.unlink()
+        return
+    server = make_engine(url.set(database=""))
+    try:
+        with server.connect() as conn:
+            quoted = conn.dialect.identifier_preparer.quote(url.database)
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted}")
+    finally:
+        server.dispose()
+
+
+def _explain_db_error(db_url: str, exc: Exception) -> str:
+    safe = sa.make_url(db_url).render_as_string(hide_password=True)
+    text = str(getattr(exc, "orig", exc))
+    if "Access denied" in text:
+        return f"数据库拒绝登录（用户名或密码错误）：{safe}"
+    if "Unknown database" in text:
+        return f"数据库不存在：{safe}（请用 sixhave new-site 创建）"
+    if "Can't connect" in text or "Connection refused" in text or "unable to open" in text:
+        return f"无法连接数据库：{safe}（{text}）"
+    return f"数据库错误：{safe}（{text}）"
+
+
+class Hooks:
+    """What each app's `hooks.py` declares, merged in app order."""
+
+    def __init__(self):
+        self.doc_events: dict[tuple[str, str], list] = {}
+        self.after_migrate: list = []
+        self.on_site_open: list = []
+        self.fixtures: list = []
+        self.commands: list = []
+
+
+def load_hooks(app_packages: list[str]) -> Hooks:
+    import importlib
+
+    hooks = Hooks()
+    for app in app_packages:
+        try:
+            module = importlib.import_module(f"{app}.hooks")
+        except ModuleNotFoundError:
+            continue
+        for doctype, events in (getattr(module, "doc_events", None) or {}).items():
+            for method, handlers in events.items():
+                handlers = handlers if isinstance(handlers, (list, tuple)) else [handlers]
+                hooks.doc_events.setdefault((doctype, method), []).extend(_resolve(h) for h in handlers)
+        hooks.after_migrate += [_resolve(h) for h in getattr(module, "after_migrate", [])]
+        hooks.on_site_open += [_resolve(h) for h in getattr(module, "on_site_open", [])]
+        hooks.fixtures += list(getattr(module, "fixtures", []))
+        hooks.commands += [_resolve(h) for h in getattr(module, "commands", [])]
+    return hooks
+
+
+def _resolve(target):
+    if callable(target):
+        return target
+    import importlib
+
+    module, _, attr = target.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+class Site:
+    """Configuration, database engine, meta store and cache of one site."""
+
+    def __init__(self, name: str, config: dict[str, Any], *, path: Path | None = None):
+        self.name = name
+        self.config = dict(config)
+        self.path = Path(path) if path else default_sites_path() / name
+        db_url = self.config.get("db_url") or f"sqlite:///{(self.path / 'site.db').resolve()}"
+        self.db_url = db_url
+        self.engine = make_engine(db_url)
+        self.metas = MetaStore(self.config.get("apps") or DEFAULT_APPS)
+        self.redis = None
+        self.redis_prefix = self.config.get("redis_prefix") or f"sixhave:{name}:"
+        if self.config.get("redis_url"):
+            import redis
+
+            self.redis = redis.Redis.from_url(self.config["redis_url"], socket_timeout=5)
+        self._tables: dict[int, tuple[Meta, sa.Table]] = {}
+        self._controllers: dict[str, type] = {}
+        self._meta_lock = threading.RLock()
+        self.system = schema.system_tables(sa.MetaData())
+        # Extension points the engine's layers fill in (permissions, workflow, versioning…).
+        self.write_guards: list = []
+        self.read_guards: list = []
+        self.query_guards: list = []
+        self.doc_events: dict[tuple[str, str], list] = {}
+        self.hooks = load_hooks(self.metas.app_packages)
+        for (doctype, method), handlers in self.hooks.doc_events.items():
+            self.doc_events.setdefault((doctype, method), []).extend(handlers)
+        for setup in self.hooks.on_site_open:
+            setup(self)
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, name: str | None = None, sites_path: Path | None = None) -> "Site":
+        sites_path = Path(sites_path or default_sites_path())
+        name = name or current_site_name(sites_path)
+        if not name:
+            raise SiteError("未指定站点：请用 --site NAME，或在 sites/currentsite.txt 中写入默认站点")
+        folder, config = read_site_config(name, sites_path)
+        return cls(name, config, path=folder)
+
+    def check_connection(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.select(sa.literal(1)))
+        except sa.exc.DBAPIError as exc:
+            raise SiteError(_explain_db_error(self.db_url, exc)) from None
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.redis is not None:
+            self.redis.close()
+
+    def context(self, user: str = "Administrator", **kwargs):
+        from .context import Context
+
+        return Context(self, user=user, **kwargs)
+
+    # ----------------------------------------------------------------- meta
+    def meta(self, doctype: str) -> Meta:
+        return self.metas.get(doctype)
+
+    def table(self, doctype: str) -> sa.Table:
+        meta = self.metas.get(doctype)
+        cached = self._tables.get(id(meta))
+        if cached is None or cached[0] is not meta:
+            cached = (meta, schema.build_table(meta))
+            self._tables[id(meta)] = cached
+        return cached[1]
+
+    def redis_key(self, key: str) -> str:
+        return self.redis_prefix + key
+
+    def read_meta_version(self, conn: sa.Connection) -> int:
+        if self.redis is not None:
+            try:
+                cached = self.redis.get(self.redis_key("meta_version"))
+                if cached is not None:
+                    return int(cached)
+            except Exception:  # noqa: BLE001 - Redis down: the database still knows the version
+                pass
+        series = self.system["tabSeries"]
+        try:
+            value = conn.execute(sa.select(series.c.current).where(series.c.name == META_VERSION_SERIES)).scalar()
+        except sa.exc.DBAPIError:
+            return 0
+        value = int(value or 0)
+        if self.redis is not None:
+            try:
+                self.redis.set(self.redis_key("meta_version"), value, nx=True)
+            except Exception:  # noqa: BLE001
+                pass
+        return value
+
+    def refresh_meta(self, conn: sa.Connection, *, force: bool = False) -> None:
+        """Reload customisations when another process (or this one) changed metadata."""
+        version = self.read_meta_version(conn)
+        if not force and version == self.metas.version:
+            return
+        with self._meta_lock:
+            from . import customize
+
+            custom_doctypes, custom_fields, property_setters = customize.load_all(self, conn)
+            self.metas.load_customisations(custom_doctypes, custom_fields, property_setters, version)
+            self._tables.clear()
+
+    def publish_meta_version(self, version: int) -> None:
+        self.metas.invalidate()
+        if self.redis is not None:
+            try:
+                self.redis.set(self.redis_key("meta_version"), version)
+            except Exception:  # noqa: BLE001 - others fall back to the database version
+                pass
+
+    def permission_conditions(self, ctx, doctype: str, table, ptype: str) -> list:
+        """Row-level predicates every list, count, report and export adds (see permissions.py)."""
+        clauses = []
+        for guard in self.query_guards:
+            clauses.extend(guard(ctx, doctype, table, ptype))
+        return clauses
+
+    # ----------------------------------------------------------------- controllers
+    def controller_class(self, doctype: str):
+        cls = self._controllers.get(doctype)
+        if cls is None:
+            from .document import Document, load_controller
+
+            cls = load_controller(self.metas.controller_module(doctype), doctype) or Document
+            self._controllers[doctype] = cls
+        return cls

@@ -1,0 +1,98 @@
+"""Delete: refuse while other documents link here; otherwise archive to Deleted Document, from
+which the document can be restored."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import storage, tree
+from .docstatus import DocStatus
+from .errors import DocstatusTransitionError, DoesNotExistError, DuplicateEntryError, LinkExistsError, ValidationError
+
+NOT_ARCHIVED = {"Deleted Document", "Version"}
+
+
+def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[str, str]]:
+    """(DocType, name) of documents, not cancelled, whose Link or Dynamic Link points here."""
+    found: list[tuple[str, str]] = []
+    metas = ctx.site.metas
+    for source in metas.all_names():
+        meta = metas.get(source)
+        if meta.issingle:
+            continue
+        table = ctx.table(source)
+        conds = []
+        for f in meta.data_fields:
+            if f.fieldtype == "Link" and f.options == doctype and f.fieldname != "amended_from":
+                conds.append(table.c[f.fieldname] == name)
+            elif f.fieldtype == "Dynamic Link":
+                conds.append(sa.and_(table.c[f.options] == doctype, table.c[f.fieldname] == name))
+        if not conds:
+            continue
+        cols = [table.c.name] + ([table.c.parenttype, table.c.parent] if meta.istable else [])
+        stmt = sa.select(*cols).where(sa.or_(*conds), table.c.docstatus < DocStatus.CANCELLED).limit(limit)
+        if source == doctype:
+            stmt = stmt.where(table.c.name != name)
+        for row in ctx.conn.execute(stmt):
+            found.append((row.parenttype, row.parent) if meta.istable else (source, row.name))
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def delete_doc(ctx, doctype: str, name: str, *, archive: bool = True) -> None:
+    meta = ctx.meta(doctype)
+    if meta.istable:
+        raise ValidationError(f"{meta.display_name} 是子表，请在上级单据中删除这一行")
+    doc = ctx.get_doc(doctype, name)
+    ctx.before_write(doc, "delete")
+    if doc.docstatus == DocStatus.SUBMITTED:
+        raise DocstatusTransitionError(f"{meta.display_name} “{name}” 已提交，须先取消才能删除")
+    links = [(dt, dn) for dt, dn in referrers(ctx, doctype, name) if not (dt == doctype and dn == name)]
+    if links:
+        listed = "、".join(f"{ctx.meta(dt).display_name} {dn}" for dt, dn in links)
+        raise LinkExistsError(f"不能删除{meta.display_name} “{name}”：它被以下单据引用：{listed}",
+                              doctype=doctype, name=name, links=links)
+    doc.run_method("on_trash")
+    if meta.is_tree:
+        tree.on_delete(ctx, doc)
+    if archive and doctype not in NOT_ARCHIVED:
+        ctx.new_doc("Deleted Document", deleted_doctype=doctype, deleted_name=name,
+                    data=doc.as_dict()).insert()
+    storage.delete(ctx, doctype, name)
+    doc.run_method("after_delete")
+
+
+def restore(ctx, deleted_document: str):
+    """Put an archived document back under its old name; returns the restored document."""
+    archive = ctx.get_doc("Deleted Document", deleted_document)
+    if archive.restored:
+        raise ValidationError(f"已删除单据 {deleted_document} 已经恢复过（{archive.new_name}）")
+    data = dict(archive.data or {})
+    doctype = data.pop("doctype", archive.deleted_doctype)
+    if storage.exists(ctx, doctype, data.get("name")):
+        raise DuplicateEntryError(f"{ctx.meta(doctype).display_name} “{data.get('name')}” 已存在，不能恢复")
+    status = int(data.get("docstatus") or 0)
+    if status == DocStatus.CANCELLED:
+        data["docstatus"] = DocStatus.DRAFT
+    doc = ctx.new_doc(doctype, data)
+    for key in ("lft", "rgt"):
+        doc.set(key, None)
+    ctx.flags["keep_owner"] = True
+    try:
+        doc.insert()
+    finally:
+        ctx.flags.pop("keep_owner", None)
+    if status == DocStatus.CANCELLED:
+        ctx.db_set(doc, "docstatus", DocStatus.CANCELLED, update_modified=False)
+    archive.restored = 1
+    archive.new_name = doc.name
+    archive.save()
+    return doc
+
+
+def get_archive(ctx, doctype: str, name: str):
+    rows = ctx.get_list("Deleted Document", filters={"deleted_doctype": doctype, "deleted_name": name, "restored": 0},
+                        fields=["name"], order_by="creation desc", limit_page_length=1, ignore_permissions=True)
+    if not rows:
+        raise DoesNotExistError(f"没有 {doctype} “{name}” 的删除存档")
+    return rows[0]["name"]

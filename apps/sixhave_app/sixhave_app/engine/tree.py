@@ -1,0 +1,129 @@
+"""Nested sets for tree DocTypes: `lft`/`rgt` kept on insert, move and delete, so that ancestors
+and descendants are one range predicate each, never a recursive walk."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import naming
+from .errors import DoesNotExistError, ValidationError
+
+
+def _lock(ctx, meta):
+    # Serialise structural changes of one tree: concurrent inserts would otherwise shift the same
+    # ranges in different orders.
+    naming.next_value(ctx, "__tree_lock:" + meta.name)
+
+
+def _bounds(ctx, table, name):
+    row = ctx.conn.execute(sa.select(table.c.lft, table.c.rgt).where(table.c.name == name)).first()
+    if row is None:
+        raise DoesNotExistError(f"上级 “{name}” 不存在")
+    return int(row.lft or 0), int(row.rgt or 0)
+
+
+def on_insert(ctx, doc) -> None:
+    meta, table, conn = doc.meta, ctx.site.table(doc.doctype), ctx.conn
+    _lock(ctx, meta)
+    parent = doc.get(meta.nsm_parent_field)
+    if parent:
+        _, right = _bounds(ctx, table, parent)
+        conn.execute(table.update().where(table.c.rgt >= right).values(rgt=table.c.rgt + 2))
+        conn.execute(table.update().where(table.c.lft > right).values(lft=table.c.lft + 2))
+        lft = right
+    else:
+        lft = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.rgt), 0))).scalar()) + 1
+    doc.set("lft", lft)
+    doc.set("rgt", lft + 1)
+    conn.execute(table.update().where(table.c.name == doc.name).values(lft=lft, rgt=lft + 1))
+
+
+def on_move(ctx, doc, old_parent) -> None:
+    """Move a node (and its subtree) under its new parent."""
+    meta, table, conn = doc.meta, ctx.site.table(doc.doctype), ctx.conn
+    _lock(ctx, meta)
+    new_parent = doc.get(meta.nsm_parent_field)
+    lft, rgt = _bounds(ctx, table, doc.name)
+    if new_parent:
+        p_lft, p_rgt = _bounds(ctx, table, new_parent)
+        if lft <= p_lft and p_rgt <= rgt:
+            raise ValidationError(f"{meta.name}：不能把 “{doc.name}” 移到它自己或它的下级 “{new_parent}” 之下")
+    width = rgt - lft + 1
+    # 1. take the subtree out (negative bounds mark it), 2. close its gap
+    conn.execute(table.update().where(table.c.lft.between(lft, rgt)).values(lft=-table.c.lft, rgt=-table.c.rgt))
+    conn.execute(table.update().where(table.c.lft > rgt).values(lft=table.c.lft - width))
+    conn.execute(table.update().where(table.c.rgt > rgt).values(rgt=table.c.rgt - width))
+    # 3. open a gap at the new place, 4. put the subtree back there
+    if new_parent:
+        _, p_rgt = _bounds(ctx, table, new_parent)
+        conn.execute(table.update().where(table.c.rgt >= p_rgt).values(rgt=table.c.rgt + width))
+        conn.execute(table.update().where(table.c.lft > p_rgt).values(lft=table.c.lft + width))
+        target = p_rgt
+    else:
+        target = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.rgt), 0))).scalar()) + 1
+    offset = target - lft
+    conn.execute(table.update().where(table.c.lft < 0).values(lft=-table.c.lft + offset, rgt=-table.c.rgt + offset))
+    doc.set("lft", lft + offset)
+    doc.set("rgt", rgt + offset)
+    doc.set("old_parent", old_parent)
+    conn.execute(table.update().where(table.c.name == doc.name).values(old_parent=old_parent))
+
+
+def on_delete(ctx, doc) -> None:
+    meta, table, conn = doc.meta, ctx.site.table(doc.doctype), ctx.conn
+    _lock(ctx, meta)
+    lft, rgt = _bounds(ctx, table, doc.name)
+    if rgt - lft > 1:
+        children = conn.execute(sa.select(table.c.name).where(table.c.lft > lft, table.c.rgt < rgt).limit(5)).scalars().all()
+        raise ValidationError(f"{meta.name} “{doc.name}” 还有下级（{'、'.join(children)}），不能删除")
+    conn.execute(table.update().where(table.c.rgt > rgt).values(rgt=table.c.rgt - 2))
+    conn.execute(table.update().where(table.c.lft > rgt).values(lft=table.c.lft - 2))
+
+
+def bounds_subquery(ctx, doctype: str, name: str):
+    table = ctx.site.table(doctype)
+    row = ctx.conn.execute(sa.select(table.c.lft, table.c.rgt).where(table.c.name == name)).first()
+    if row is None:
+        raise DoesNotExistError(f"{doctype} “{name}” 不存在", doctype=doctype, name=name)
+    return int(row.lft), int(row.rgt)
+
+
+def descendants(ctx, doctype: str, name: str, *, include_self: bool = False) -> list[str]:
+    table = ctx.site.table(doctype)
+    lft, rgt = bounds_subquery(ctx, doctype, name)
+    cond = table.c.lft.between(lft, rgt) if include_self else sa.and_(table.c.lft > lft, table.c.rgt < rgt)
+    return list(ctx.conn.execute(sa.select(table.c.name).where(cond).order_by(table.c.lft)).scalars())
+
+
+def ancestors(ctx, doctype: str, name: str, *, include_self: bool = False) -> list[str]:
+    table = ctx.site.table(doctype)
+    lft, rgt = bounds_subquery(ctx, doctype, name)
+    cond = sa.and_(table.c.lft <= lft, table.c.rgt >= rgt) if include_self else sa.and_(table.c.lft < lft, table.c.rgt > rgt)
+    return list(ctx.conn.execute(sa.select(table.c.name).where(cond).order_by(table.c.lft)).scalars())
+
+
+def rebuild(ctx, doctype: str) -> int:
+    """Recompute every lft/rgt from the parent links (after a bulk import); returns node count."""
+    meta = ctx.site.meta(doctype)
+    table = ctx.site.table(doctype)
+    parent_col = table.c[meta.nsm_parent_field]
+    rows = ctx.conn.execute(sa.select(table.c.name, parent_col).order_by(table.c.name)).all()
+    children: dict[str | None, list[str]] = {}
+    for name, parent in rows:
+        children.setdefault(parent or None, []).append(name)
+    counter = 0
+    updates = []
+    stack = [(name, False) for name in reversed(children.get(None, []))]
+    left: dict[str, int] = {}
+    while stack:
+        name, done = stack.pop()
+        counter += 1
+        if done:
+            updates.append({"_name": name, "lft": left[name], "rgt": counter})
+            continue
+        left[name] = counter
+        stack.append((name, True))
+        stack.extend((child, False) for child in reversed(children.get(name, [])))
+    if updates:
+        stmt = table.update().where(table.c.name == sa.bindparam("_name")).values(lft=sa.bindparam("lft"), rgt=sa.bindparam("rgt"))
+        ctx.conn.execute(stmt, updates)
+    return len(updates)

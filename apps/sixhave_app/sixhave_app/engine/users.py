@@ -1,0 +1,49 @@
+"""Users: roles and password hashes (argon2). Hashes live in `__Auth`, never in a DocType table,
+so no list, export or API read can ever return one."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ADMIN = "Administrator"
+GUEST = "Guest"
+_hasher = PasswordHasher()
+
+
+def auth_table(metadata: sa.MetaData | None = None) -> sa.Table:
+    return sa.Table("__Auth", metadata or sa.MetaData(),
+                    sa.Column("doctype", sa.String(140), primary_key=True),
+                    sa.Column("name", sa.String(140), primary_key=True),
+                    sa.Column("fieldname", sa.String(140), primary_key=True),
+                    sa.Column("password", sa.Text, nullable=False))
+
+
+def roles_of(ctx, user: str) -> list[str]:
+    if user == ADMIN:
+        return [r for r in ctx.get_all("Role", pluck="name", ignore_permissions=True)] or [ADMIN, "System Manager"]
+    if user == GUEST or not user:
+        return [GUEST]
+    table = ctx.table("Has Role")
+    rows = ctx.conn.execute(sa.select(table.c.role).where(table.c.parent == user, table.c.parenttype == "User")).scalars().all()
+    return sorted(set(rows) | {"All", GUEST})
+
+
+def set_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> None:
+    table = ctx.site.system["__Auth"]
+    hashed = _hasher.hash(password)
+    key = (table.c.doctype == doctype) & (table.c.name == user) & (table.c.fieldname == fieldname)
+    if ctx.conn.execute(table.update().where(key).values(password=hashed)).rowcount == 0:
+        ctx.conn.execute(table.insert().values(doctype=doctype, name=user, fieldname=fieldname, password=hashed))
+
+
+def check_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> bool:
+    table = ctx.site.system["__Auth"]
+    stored = ctx.conn.execute(sa.select(table.c.password).where(table.c.doctype == doctype, table.c.name == user,
+                                                                 table.c.fieldname == fieldname)).scalar()
+    if not stored:
+        return False
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False

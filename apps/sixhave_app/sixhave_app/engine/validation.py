@@ -1,0 +1,165 @@
+"""Validation of a document against its meta, on the server: types, mandatory fields, options,
+links, uniqueness, lengths and `fetch_from`. Messages name the DocType, the field's label, the row
+and the value."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import expressions, fieldtypes
+from .errors import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
+
+
+def _where(doc) -> str:
+    if doc.meta.istable and doc.parent_doc is not None:
+        return f"{doc.parent_doc.meta.display_name} 第 {doc.get('idx')} 行（{doc.meta.display_name}）"
+    return doc.meta.display_name
+
+
+def _show(value) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def coerce_values(doc) -> None:
+    """Coerce every field value to its type, or raise naming the field and value."""
+    for f in doc.meta.data_fields:
+        raw = doc.get(f.fieldname)
+        if raw is None:
+            continue
+        if raw == "" and f.fieldtype not in ("Data", "Select", "Link", "Dynamic Link", "Read Only"):
+            doc.set(f.fieldname, None)
+            continue
+        try:
+            value = f.kind.coerce(raw, f)
+        except fieldtypes.FieldValueError as exc:
+            raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值 “{_show(raw)}” {exc}",
+                                  field=f.fieldname, value=raw) from None
+        except (ValueError, TypeError, ArithmeticError):
+            raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值 “{_show(raw)}” 无效",
+                                  field=f.fieldname, value=raw) from None
+        if f.fieldtype in ("Data", "Link", "Dynamic Link", "Select", "Read Only", "Password") and value is not None:
+            limit = f.length or 140
+            if len(value) > limit:
+                raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值过长（{len(value)} 字，最多 {limit} 字）",
+                                      field=f.fieldname, value=raw)
+        if f.non_negative and value is not None and value < 0:
+            raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 不能为负数（{value}）", field=f.fieldname)
+        doc.set(f.fieldname, value)
+
+
+def missing_mandatory(doc) -> list[str]:
+    data = doc.as_dict(convert=False)
+    missing = []
+    for f in doc.meta.fields:
+        if f.kind.layout:
+            continue
+        required = f.reqd or (f.mandatory_depends_on and _true(f.mandatory_depends_on, data, doc, f))
+        if not required or not _true(f.depends_on, data, doc, f):
+            continue
+        value = doc.get(f.fieldname)
+        if f.is_table:
+            if not value:
+                missing.append(f.display_label)
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(f.display_label)
+    return missing
+
+
+def _true(expression, data, doc, f) -> bool:
+    try:
+        return expressions.depends_on_true(expression, data)
+    except expressions.ExpressionError as exc:
+        raise ValidationError(f"{doc.meta.display_name}：字段 “{f.display_label}” 的条件表达式无效：{exc.message}") from None
+
+
+def check_links(doc) -> None:
+    ctx = doc.ctx
+    for f in doc.meta.data_fields:
+        if f.fieldtype not in ("Link", "Dynamic Link"):
+            continue
+        value = doc.get(f.fieldname)
+        if not value:
+            continue
+        target = f.options if f.fieldtype == "Link" else doc.get(f.options)
+        if f.fieldtype == "Dynamic Link":
+            if not target:
+                raise LinkValidationError(f"{_where(doc)}：字段 “{f.display_label}” 需要先选择类型", field=f.fieldname)
+            if not ctx.site.metas.exists(target):
+                raise LinkValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的类型 “{target}” 不存在", field=f.fieldname)
+        if not ctx.link_exists(target, value):
+            label = ctx.meta(target).display_name
+            raise LinkValidationError(f"{_where(doc)}：字段 “{f.display_label}” 链接的{label} “{_show(value)}” 不存在",
+                                      field=f.fieldname, value=value)
+
+
+def fetch_linked_values(doc) -> None:
+    ctx = doc.ctx
+    wanted: dict[str, list] = {}
+    for f in doc.meta.fields:
+        if not f.fetch_from or "." not in f.fetch_from:
+            continue
+        link_field, source = f.fetch_from.split(".", 1)
+        wanted.setdefault(link_field, []).append((f, source))
+    for link_field, targets in wanted.items():
+        lf = doc.meta.get_field(link_field)
+        link_value = doc.get(link_field)
+        if lf is None or lf.fieldtype != "Link":
+            continue
+        if not link_value:
+            for f, _ in targets:
+                if not f.fetch_if_empty:
+                    doc.set(f.fieldname, None)
+            continue
+        target_meta = ctx.meta(lf.options)
+        sources = [s for _, s in targets if target_meta.has_field(s) or s in target_meta.valid_columns()]
+        table = ctx.table(lf.options)
+        row = ctx.conn.execute(sa.select(*[table.c[s] for s in sources]).where(table.c.name == link_value)).mappings().first()
+        if row is None:
+            continue
+        for f, source in targets:
+            if source not in row:
+                continue
+            if f.fetch_if_empty and doc.get(f.fieldname) not in (None, ""):
+                continue
+            value = row[source]
+            if value is not None and f.has_column and f.kind.coerce:
+                try:
+                    value = f.kind.coerce(value, f)
+                except (fieldtypes.FieldValueError, ValueError):
+                    value = str(value)
+            doc.set(f.fieldname, value)
+
+
+def check_unique(doc) -> None:
+    ctx = doc.ctx
+    if doc.meta.issingle:
+        return
+    table = ctx.table(doc.doctype)
+    for f in doc.meta.data_fields:
+        value = doc.get(f.fieldname)
+        if not f.unique or value in (None, ""):
+            continue
+        stmt = sa.select(table.c.name).where(table.c[f.fieldname] == value).limit(1)
+        if doc.name:
+            stmt = stmt.where(table.c.name != doc.name)
+        other = ctx.conn.execute(stmt).scalar()
+        if other:
+            raise UniqueValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值 “{_show(value)}” 已被 {other} 使用",
+                                        field=f.fieldname, value=value)
+
+
+def validate_document(doc) -> None:
+    """Everything meta can say about a document, parent and child rows alike."""
+    rows = [doc] + [row for tf in doc.meta.table_fields for row in doc.get(tf.fieldname) or []]
+    for row in rows:
+        coerce_values(row)
+    for row in rows:
+        fetch_linked_values(row)
+    missing = []
+    for row in rows:
+        missing += [f"{_where(row)}：{label}" if row is not doc else label for label in missing_mandatory(row)]
+    if missing:
+        raise MandatoryError(f"{doc.meta.display_name}：以下必填项未填写：{'、'.join(missing)}", fields=missing)
+    for row in rows:
+        check_links(row)
+    check_unique(doc)

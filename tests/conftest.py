@@ -1,0 +1,125 @@
+"""Test fixtures: real sites on real databases (SQLite files and MariaDB), real Redis.
+
+Every site a test makes gets its own database (MariaDB: `sixhave_t_<hex>`) and Redis key prefix,
+removed afterwards. With SIXHAVE_REQUIRE_SERVICES=1 (as in CI) a missing MariaDB or Redis fails
+the run instead of skipping its tests.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "sixhave_test_app"))
+
+from sixhave_app.engine.site import Site  # noqa: E402
+from sixhave_app.engine.sites import new_site  # noqa: E402
+
+MARIADB_SERVER = os.environ.get("SIXHAVE_TEST_MARIADB", "mariadb+mariadbconnector://root@127.0.0.1:3306")
+REDIS_URL = os.environ.get("SIXHAVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+REQUIRE_SERVICES = os.environ.get("SIXHAVE_REQUIRE_SERVICES") == "1"
+TEST_APPS = ["sixhave_app", "sixhave_test_app"]
+ADMIN_PASSWORD = "admin-test-pw"
+
+
+def _unavailable(what: str, why: Exception | str):
+    message = f"{what} is not reachable: {why}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " (SIXHAVE_REQUIRE_SERVICES=1: MariaDB and Redis tests may not be skipped)")
+    pytest.skip(message)
+
+
+def _check_mariadb():
+    import mariadb
+
+    try:
+        conn = mariadb.connect(host="127.0.0.1", port=3306, user="root", password="", connect_timeout=3)
+        conn.close()
+    except mariadb.Error as exc:
+        _unavailable("MariaDB", exc)
+
+
+def _check_redis():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001
+        _unavailable("Redis", exc)
+
+
+def db_url_for(backend: str, folder: Path, name: str) -> str:
+    if backend == "mariadb":
+        return f"{MARIADB_SERVER}/sixhave_t_{name}"
+    return f"sqlite:///{folder / name / 'site.db'}"
+
+
+class SiteFactory:
+    """Makes sites for a test and removes their databases and Redis keys afterwards."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: list[Site] = []
+
+    def __call__(self, backend: str, *, redis: bool = False, apps=None, extra: dict | None = None) -> Site:
+        if backend == "mariadb":
+            _check_mariadb()
+        if redis:
+            _check_redis()
+        name = uuid.uuid4().hex[:12]
+        config = {"apps": apps or TEST_APPS}
+        if redis:
+            config["redis_prefix"] = f"sixhave_test:{name}:"
+        config.update(extra or {})
+        site, _ = new_site(name, db_url=db_url_for(backend, self.root, name), admin_password=ADMIN_PASSWORD,
+                           redis_url=REDIS_URL if redis else None, sites_path=self.root, extra_config=config)
+        self.made.append(site)
+        return site
+
+    def cleanup(self):
+        from sixhave_app.engine.site import drop_database
+
+        for site in self.made:
+            if site.redis is not None:
+                keys = list(site.redis.scan_iter(site.redis_prefix + "*"))
+                if keys:
+                    site.redis.delete(*keys)
+            site.dispose()
+            drop_database(site.db_url)
+
+
+@pytest.fixture(scope="session")
+def site_factory(tmp_path_factory):
+    factory = SiteFactory(tmp_path_factory.mktemp("sites"))
+    yield factory
+    factory.cleanup()
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def site(site_factory, backend) -> Site:
+    """One shared site per backend; tests use unique names so they do not step on each other."""
+    return site_factory(backend)
+
+
+@pytest.fixture
+def ctx(site):
+    with site.context(ignore_permissions=True) as c:
+        yield c
+
+
+@pytest.fixture
+def fresh_site(site_factory, backend) -> Site:
+    """A site of its own, for tests that change metadata or count whole tables."""
+    return site_factory(backend)
+
+
+def unique(prefix: str = "") -> str:
+    return prefix + uuid.uuid4().hex[:8]
