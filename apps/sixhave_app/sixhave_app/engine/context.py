@@ -79,6 +79,11 @@ class Context:
         self._conn = None
         self._tx = None
 
+    def atomic(self):
+        """A savepoint: one document operation either happens whole or not at all, even inside
+        a larger transaction whose caller catches the error and goes on."""
+        return self.conn.begin_nested()
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 

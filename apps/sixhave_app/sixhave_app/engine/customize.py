@@ -72,8 +72,14 @@ def sync_schema(ctx, meta: Meta, renames: dict[str, str] | None = None) -> schem
     if ctx.conn.dialect.name == "sqlite":
         return schema.sync_table(ctx.conn, meta, renames=renames)
     with ctx.site.engine.connect() as ddl:
-        ddl.exec_driver_sql("SET SESSION lock_wait_timeout = 30")
-        report = schema.sync_table(ddl, meta, renames=renames)
+        ddl.exec_driver_sql("SET SESSION lock_wait_timeout = 10")
+        try:
+            report = schema.sync_table(ddl, meta, renames=renames)
+        except sa.exc.OperationalError as exc:
+            if "Lock wait timeout" not in str(exc.orig):
+                raise
+            raise MetaError(f"{meta.display_name} 的表正被其他事务使用，暂时不能修改表结构；"
+                            "请在单独的请求中修改表结构，稍后再试") from None
         ddl.commit()
     return report
 
@@ -147,7 +153,8 @@ def validate_property_setter(doc) -> None:
 
 
 # --------------------------------------------------------------------------- DocType documents
-def validate_doctype_doc(doc) -> None:
+def check_doctype_doc(doc) -> None:
+    """Before field-level validation: the definition itself must be valid metadata."""
     ctx = doc.ctx
     if ctx.flags.get("syncing_standard"):
         return
@@ -161,6 +168,14 @@ def validate_doctype_doc(doc) -> None:
     if data.get("istable"):
         children.add(doc.name)
     validate_doctype_dict(data, source=f"DocType {doc.name}", known_doctypes=names, child_doctypes=children)
+
+
+def sync_doctype_doc(doc) -> None:
+    """After validation: create or extend the table; a field row whose fieldname changed is a rename."""
+    ctx = doc.ctx
+    if ctx.flags.get("syncing_standard"):
+        return
+    data = doctype_dict(doc)
     before = doc.get_original()
     renames = {}
     if before:

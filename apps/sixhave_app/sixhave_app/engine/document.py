@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from . import fieldtypes, naming, storage, tree, validation
 from .docstatus import DocStatus
-from .errors import DocstatusTransitionError, TimestampMismatchError, UpdateAfterSubmitError, ValidationError
+from .errors import DocstatusTransitionError, DuplicateEntryError, TimestampMismatchError, UpdateAfterSubmitError, ValidationError
 from .meta import CHILD_COLUMNS, STANDARD_COLUMNS
 
 HOOKS = ("before_validate", "validate", "before_insert", "after_insert", "on_update", "before_submit",
@@ -171,11 +171,18 @@ class Document:
                               docstatus=self.docstatus, modified=now, modified_by=user)
                 if not row._v.get("name"):
                     row._v["name"] = naming.random_hash()
-                if not row._v.get("creation"):
+                created = row._v.get("creation")
+                if not created or new:
                     row._v["creation"] = now
                     row._v["owner"] = user
+                elif not isinstance(created, dt.datetime):
+                    row._v["creation"] = fieldtypes._datetime(created, None)
 
     def insert(self) -> "Document":
+        with self.ctx.atomic():
+            return self._insert()
+
+    def _insert(self) -> "Document":
         ctx = self.ctx
         if self.meta.istable:
             raise ValidationError(f"{self.meta.display_name} 是子表，只能随上级单据保存")
@@ -193,6 +200,8 @@ class Document:
         else:
             self._v["name"] = _clean_name(naming.make_name(ctx, self), self.meta)
         self._v.pop("__newname", None)
+        if not self.meta.issingle and storage.exists(ctx, self.doctype, self.name):
+            raise DuplicateEntryError(f"{self.meta.display_name} “{self.name}” 已存在", doctype=self.doctype, name=self.name)
         self._validate()
         if self.docstatus == DocStatus.SUBMITTED:
             self.run_method("before_submit")
@@ -220,6 +229,10 @@ class Document:
     def save(self) -> "Document":
         if self.is_new() and not self.meta.issingle:
             return self.insert()
+        with self.ctx.atomic():
+            return self._save()
+
+    def _save(self) -> "Document":
         ctx = self.ctx
         if self.meta.issingle:
             before = storage.load_single(ctx, self.doctype)

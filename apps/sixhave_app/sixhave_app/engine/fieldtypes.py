@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import TypeDecorator
 
 # Every exact decimal is stored with this many decimal places; a field's `precision` may ask for
@@ -21,6 +22,18 @@ from sqlalchemy.types import TypeDecorator
 DECIMAL_SCALE = 6
 MAX_PRECISION = DECIMAL_SCALE
 _SCALE = 10 ** DECIMAL_SCALE
+
+
+class ScaledInteger(sa.types.TypeEngine):
+    """SQLite storage of an exact decimal: an integer count of 10^-DECIMAL_SCALE units. Its own
+    declared type name (NUMERIC affinity) tells schema sync it apart from a plain integer column."""
+
+    __visit_name__ = "scaled_integer"
+
+
+@compiles(ScaledInteger, "sqlite")
+def _compile_scaled(type_, compiler, **kw):
+    return f"DECIMAL_SCALED_{DECIMAL_SCALE}"
 
 
 class ExactDecimal(TypeDecorator):
@@ -32,9 +45,14 @@ class ExactDecimal(TypeDecorator):
     impl = sa.Numeric(24, DECIMAL_SCALE)
     cache_ok = True
 
+    def __init__(self, places: int = DECIMAL_SCALE):
+        super().__init__()
+        self.places = places  # values read back are shown at the field's precision
+        self._quantum = Decimal(1).scaleb(-places)
+
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.BigInteger())
+            return ScaledInteger()
         return dialect.type_descriptor(sa.Numeric(24, DECIMAL_SCALE, asdecimal=True))
 
     def process_bind_param(self, value, dialect):
@@ -50,9 +68,11 @@ class ExactDecimal(TypeDecorator):
             return None
         if dialect.name == "sqlite":
             if isinstance(value, float):  # avg() and friends come back as REAL
-                return Decimal(repr(value)) / _SCALE
-            return Decimal(int(value)) / _SCALE
-        return to_decimal(value)
+                return (Decimal(repr(value)) / _SCALE).quantize(self._quantum, rounding=ROUND_HALF_UP)
+            number = Decimal(int(value)) / _SCALE
+        else:
+            number = to_decimal(value)
+        return number.quantize(self._quantum, rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value) -> Decimal:
@@ -282,7 +302,7 @@ def _json_col(field):
 
 
 def _float_col(field):
-    return ExactDecimal() if field.precision not in (None, "") else sa.Float(53)
+    return ExactDecimal(field.decimal_places()) if field.precision not in (None, "") else sa.Float(53)
 
 
 def _float_coerce(value, field):
@@ -311,7 +331,7 @@ FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in [
     FieldType("Int", lambda f: sa.BigInteger(), _int, width=_W_INT),
     FieldType("Check", lambda f: sa.SmallInteger(), _check, width=1),
     FieldType("Float", _float_col, _float_coerce, width=_W_DECIMAL),
-    FieldType("Currency", lambda f: ExactDecimal(), _decimal, width=_W_DECIMAL),
+    FieldType("Currency", lambda f: ExactDecimal(f.decimal_places()), _decimal, width=_W_DECIMAL),
     FieldType("Percent", _float_col, _float_coerce, width=_W_DECIMAL),
     FieldType("Date", lambda f: sa.Date(), _date, width=40),
     FieldType("Datetime", _datetime_col, _datetime, width=41),

@@ -153,7 +153,8 @@ class Builder:
             return self._child_condition(doctype, field, op, value)
         col = self.column(field, purpose="过滤字段")
         field_meta, _ = self.field_of(col)
-        return build_condition(self.ctx, col, field_meta, op, value, self.meta, field)
+        label = f"{self.meta.label_of(field)}（{field}）" if field_meta else field
+        return build_condition(self.ctx, col, field_meta, op, value, self.meta, label)
 
     def _child_condition(self, child_doctype: str, field: str, op: str, value) -> sa.ColumnElement:
         parents = [tf for tf in self.meta.table_fields if tf.options == child_doctype]

@@ -12,21 +12,10 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy.dialects import mysql
-from sqlalchemy.ext.compiler import compiles
 
 from . import fieldtypes
 from .errors import MetaError
 from .meta import Meta, table_name
-
-
-class ScaledDecimalSQLite(sa.types.TypeEngine):
-    """Declared type of an ExactDecimal column on SQLite (NUMERIC affinity, integer payload)."""
-    __visit_name__ = "scaled_decimal_sqlite"
-
-
-@compiles(ScaledDecimalSQLite, "sqlite")
-def _compile_scaled(type_, compiler, **kw):
-    return f"DECIMAL_SCALED_{fieldtypes.DECIMAL_SCALE}"
 
 
 def _name_column(meta: Meta | None = None):
@@ -127,16 +116,14 @@ def _declared(conn, table: str) -> dict[str, str]:
 
 
 def _wanted_type(column: sa.Column, dialect) -> str:
-    type_ = column.type
-    if isinstance(type_, fieldtypes.ExactDecimal) and dialect.name == "sqlite":
-        type_ = ScaledDecimalSQLite()
-    return type_.compile(dialect=dialect).upper()
+    return column.type.compile(dialect=dialect).upper()
 
 
 def _family(declared: str) -> tuple[str, int]:
     """A declared column type as (family, size) for deciding whether a change only widens."""
     d = declared.upper()
-    if d.startswith("DECIMAL_SCALED"):
+    if d.startswith("DECIMAL_SCALED") or d == "NUMERIC":
+        # NUMERIC: what SQLite reports after a table rebuild re-declared a scaled column
         return "scaled", 0
     if d.startswith(("VARCHAR", "CHAR")):
         size = int(d[d.index("(") + 1:d.index(")")]) if "(" in d else 255
@@ -211,14 +198,18 @@ def sync_table(conn: sa.Connection, meta: Meta, *, renames: dict[str, str] | Non
     declared = _declared(conn, meta.table)
     for old, new in (renames or {}).items():
         if old in declared and new not in declared:
-            op.alter_column(meta.table, old, new_column_name=new)
+            if conn.dialect.name == "sqlite":
+                op.alter_column(meta.table, old, new_column_name=new)
+            else:  # MariaDB ≥ 10.5 renames in place, keeping type, data and indexes
+                q = conn.dialect.identifier_preparer.quote
+                conn.exec_driver_sql(f"ALTER TABLE {q(meta.table)} RENAME COLUMN {q(old)} TO {q(new)}")
             declared[new] = declared.pop(old)
             report.renamed.append((old, new))
     sqlite = conn.dialect.name == "sqlite"
     for column in table.columns:
         wanted = _wanted_type(column, conn.dialect)
         if column.name not in declared:
-            op.add_column(meta.table, column.copy())
+            op.add_column(meta.table, column._copy())
             report.added.append(column.name)
             continue
         have = declared[column.name]
@@ -249,7 +240,7 @@ def _widen(conn, op: Operations, table: str, column: sa.Column, have: str, wante
         return
     # SQLite cannot change a declared type in place: rebuild the table, then rescale the values.
     with op.batch_alter_table(table, recreate="always") as batch:
-        batch.alter_column(column.name, type_=ScaledDecimalSQLite() if new_family == "scaled" else column.type)
+        batch.alter_column(column.name, type_=column.type)
     t = sa.table(table, sa.column(column.name))
     col = t.c[column.name]
     scale = 10 ** fieldtypes.DECIMAL_SCALE

@@ -51,13 +51,14 @@ def exists(ctx, doctype: str, name: str) -> bool:
     return ctx.conn.execute(sa.select(table.c.name).where(table.c.name == name)).first() is not None
 
 
-def _integrity(meta: Meta, exc: sa.exc.IntegrityError, name: str):
+def _integrity(meta: Meta, exc: sa.exc.IntegrityError, name: str, values: dict | None = None):
     text = str(exc.orig)
     if "NOT NULL" in text.upper() or "cannot be null" in text:
         raise exc
     for f in meta.data_fields:
         if f.unique and f.fieldname in text:
-            return UniqueValidationError(f"{meta.display_name}：“{f.display_label}” 的值已被其他记录使用", field=f.fieldname)
+            value = (values or {}).get(f.fieldname)
+            return UniqueValidationError(f"{meta.display_name}：“{f.display_label}” 的值 “{value}” 已被其他记录使用", field=f.fieldname)
     return DuplicateEntryError(f"{meta.display_name} “{name}” 已存在", doctype=meta.name, name=name)
 
 
@@ -67,10 +68,9 @@ def insert(ctx, doc) -> None:
         save_single(ctx, doc)
         return
     try:
-        with ctx.conn.begin_nested():
-            ctx.conn.execute(ctx.table(doc.doctype).insert().values(_row_values(meta, doc.values())))
+        ctx.conn.execute(ctx.table(doc.doctype).insert().values(_row_values(meta, doc.values())))
     except sa.exc.IntegrityError as exc:
-        raise _integrity(meta, exc, doc.name) from None
+        raise _integrity(meta, exc, doc.name, doc.values()) from None
     insert_children(ctx, doc)
 
 
@@ -98,10 +98,9 @@ def update(ctx, doc, expected_modified) -> None:
     if expected_modified is not None:
         stmt = stmt.where(table.c.modified == expected_modified)
     try:
-        with ctx.conn.begin_nested():
-            changed = ctx.conn.execute(stmt.values(values)).rowcount
+        changed = ctx.conn.execute(stmt.values(values)).rowcount
     except sa.exc.IntegrityError as exc:
-        raise _integrity(meta, exc, doc.name) from None
+        raise _integrity(meta, exc, doc.name, doc.values()) from None
     if not changed:
         raise TimestampMismatchError(f"{meta.display_name} “{doc.name}” 已被他人修改，请刷新后再保存",
                                      doctype=doc.doctype, name=doc.name)

@@ -40,6 +40,11 @@ def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[st
 
 
 def delete_doc(ctx, doctype: str, name: str, *, archive: bool = True) -> None:
+    with ctx.atomic():
+        _delete(ctx, doctype, name, archive)
+
+
+def _delete(ctx, doctype: str, name: str, archive: bool) -> None:
     meta = ctx.meta(doctype)
     if meta.istable:
         raise ValidationError(f"{meta.display_name} 是子表，请在上级单据中删除这一行")

@@ -140,7 +140,7 @@ def check_unique(doc) -> None:
         if not f.unique or value in (None, ""):
             continue
         stmt = sa.select(table.c.name).where(table.c[f.fieldname] == value).limit(1)
-        if doc.name:
+        if doc.name and not doc.is_new():
             stmt = stmt.where(table.c.name != doc.name)
         other = ctx.conn.execute(stmt).scalar()
         if other:

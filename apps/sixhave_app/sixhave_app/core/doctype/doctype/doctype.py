@@ -3,8 +3,11 @@ from sixhave_app.engine.document import Document
 
 
 class DocType(Document):
+    def before_validate(self):
+        customize.check_doctype_doc(self)
+
     def validate(self):
-        customize.validate_doctype_doc(self)
+        customize.sync_doctype_doc(self)
 
     def on_update(self):
         customize.doctype_changed(self)
