@@ -9,6 +9,8 @@ from .docstatus import DocStatus
 from .errors import DocstatusTransitionError, DoesNotExistError, DuplicateEntryError, LinkExistsError, ValidationError
 
 NOT_ARCHIVED = {"Deleted Document", "Version"}
+# Records about documents, not references to them: they never block a delete.
+IGNORED_REFERRERS = {"Deleted Document", "Version"}
 
 
 def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[str, str]]:
@@ -16,6 +18,8 @@ def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[st
     found: list[tuple[str, str]] = []
     metas = ctx.site.metas
     for source in metas.all_names():
+        if source in IGNORED_REFERRERS:
+            continue
         meta = metas.get(source)
         if meta.issingle:
             continue
@@ -52,12 +56,12 @@ def _delete(ctx, doctype: str, name: str, archive: bool) -> None:
     ctx.before_write(doc, "delete")
     if doc.docstatus == DocStatus.SUBMITTED:
         raise DocstatusTransitionError(f"{meta.display_name} “{name}” 已提交，须先取消才能删除")
+    doc.run_method("on_trash")
     links = [(dt, dn) for dt, dn in referrers(ctx, doctype, name) if not (dt == doctype and dn == name)]
     if links:
         listed = "、".join(f"{ctx.meta(dt).display_name} {dn}" for dt, dn in links)
         raise LinkExistsError(f"不能删除{meta.display_name} “{name}”：它被以下单据引用：{listed}",
                               doctype=doctype, name=name, links=links)
-    doc.run_method("on_trash")
     if meta.is_tree:
         tree.on_delete(ctx, doc)
     if archive and doctype not in NOT_ARCHIVED:
