@@ -67,9 +67,10 @@ class Context:
             self._tx = None
         self._after_commit = []
         self._link_cache.clear()
-        if self.flags.pop("meta_changed", None) is not None:
-            self.flags.pop("meta_publish_registered", None)
+        if self.flags.pop("versions_changed", None):
+            self.flags.pop("version_publish_registered", None)
             self.site.metas.invalidate()
+            self.site.perm_cache.clear()
 
     def close(self) -> None:
         if self._conn is not None:

@@ -49,20 +49,35 @@ def _clean_row(row: dict) -> dict:
 
 
 def mark_meta_changed(ctx) -> None:
-    """Move the meta version in this transaction; reload now for this context, publish on commit."""
-    version = naming.next_value(ctx, "__meta_version")
+    """Move the meta version in this transaction and reload for this context."""
+    bump_version(ctx, "meta")
     ctx.site.refresh_meta(ctx.conn, force=True)
     ctx.site.metas.version = None  # uncommitted: others must not take it as the committed version
-    if not ctx.flags.get("meta_publish_registered"):
-        ctx.flags["meta_publish_registered"] = True
-        ctx.after_commit(lambda: ctx.site.publish_meta_version(naming_current(ctx)))
-    ctx.flags["meta_changed"] = version
 
 
-def naming_current(ctx) -> int:
+def bump_version(ctx, kind: str) -> None:
+    """Move a cache version (meta or perm) in this transaction; publish it after the commit."""
+    from .site import VERSION_SERIES
+
+    naming.next_value(ctx, VERSION_SERIES[kind])
+    ctx.flags.setdefault("versions_changed", set()).add(kind)
+    if kind == "perm":
+        ctx.site.perm_cache.clear()
+    if not ctx.flags.get("version_publish_registered"):
+        ctx.flags["version_publish_registered"] = True
+        ctx.after_commit(lambda: _publish(ctx))
+
+
+def _publish(ctx) -> None:
+    from .site import VERSION_SERIES
+
     series = ctx.site.system["tabSeries"]
+    kinds = ctx.flags.pop("versions_changed", set())
+    ctx.flags.pop("version_publish_registered", None)
     with ctx.site.engine.connect() as conn:
-        return int(conn.execute(sa.select(series.c.current).where(series.c.name == "__meta_version")).scalar() or 0)
+        for kind in kinds:
+            value = conn.execute(sa.select(series.c.current).where(series.c.name == VERSION_SERIES[kind])).scalar()
+            ctx.site.publish_version(kind, int(value or 0))
 
 
 def sync_schema(ctx, meta: Meta, renames: dict[str, str] | None = None) -> schema.SyncReport:

@@ -19,7 +19,8 @@ from .errors import SiteError
 from .meta import Meta, MetaStore
 
 DEFAULT_APPS = ["sixhave_app"]
-META_VERSION_SERIES = "__meta_version"
+# Counters in tabSeries whose moves tell every process to drop a cache.
+VERSION_SERIES = {"meta": "__meta_version", "perm": "__perm_version"}
 
 
 def default_sites_path() -> Path:
@@ -191,6 +192,8 @@ class Site:
         self._tables: dict[int, tuple[Meta, sa.Table]] = {}
         self._controllers: dict[str, type] = {}
         self._meta_lock = threading.RLock()
+        self.perm_cache: dict = {}
+        self.perm_version: int | None = None
         self.system = schema.system_tables(sa.MetaData())
         # Extension points the engine's layers fill in (permissions, workflow, versioning…).
         self.write_guards: list = []
@@ -249,44 +252,57 @@ class Site:
     def redis_key(self, key: str) -> str:
         return self.redis_prefix + key
 
-    def read_meta_version(self, conn: sa.Connection) -> int:
+    def read_versions(self, conn: sa.Connection) -> dict[str, int]:
+        """The committed cache versions (meta, perm): from Redis when the site has one, else the
+        database. A change anywhere moves a version; every process compares on each request."""
+        keys = list(VERSION_SERIES)
         if self.redis is not None:
             try:
-                cached = self.redis.get(self.redis_key("meta_version"))
-                if cached is not None:
-                    return int(cached)
-            except Exception:  # noqa: BLE001 - Redis down: the database still knows the version
+                cached = self.redis.mget([self.redis_key(k + "_version") for k in keys])
+                if all(v is not None for v in cached):
+                    return {k: int(v) for k, v in zip(keys, cached)}
+            except Exception:  # noqa: BLE001 - Redis down: the database still knows the versions
                 pass
         series = self.system["tabSeries"]
         try:
-            value = conn.execute(sa.select(series.c.current).where(series.c.name == META_VERSION_SERIES)).scalar()
+            rows = dict(conn.execute(sa.select(series.c.name, series.c.current)
+                                     .where(series.c.name.in_(list(VERSION_SERIES.values())))).all())
         except sa.exc.DBAPIError:
-            return 0
-        value = int(value or 0)
+            rows = {}
+        versions = {k: int(rows.get(VERSION_SERIES[k]) or 0) for k in keys}
         if self.redis is not None:
             try:
-                self.redis.set(self.redis_key("meta_version"), value, nx=True)
+                for k, v in versions.items():
+                    self.redis.set(self.redis_key(k + "_version"), v, nx=True)
             except Exception:  # noqa: BLE001
                 pass
-        return value
+        return versions
 
     def refresh_meta(self, conn: sa.Connection, *, force: bool = False) -> None:
-        """Reload customisations when another process (or this one) changed metadata."""
-        version = self.read_meta_version(conn)
-        if not force and version == self.metas.version:
+        """Reload customisations (and drop permission caches) when another process, or this
+        one, changed them since this process last looked."""
+        versions = self.read_versions(conn)
+        if versions["perm"] != self.perm_version:
+            self.perm_cache.clear()
+            self.perm_version = versions["perm"]
+        if not force and versions["meta"] == self.metas.version:
             return
         with self._meta_lock:
             from . import customize
 
             custom_doctypes, custom_fields, property_setters = customize.load_all(self, conn)
-            self.metas.load_customisations(custom_doctypes, custom_fields, property_setters, version)
+            self.metas.load_customisations(custom_doctypes, custom_fields, property_setters, versions["meta"])
             self._tables.clear()
+            self.perm_cache.clear()
 
-    def publish_meta_version(self, version: int) -> None:
-        self.metas.invalidate()
+    def publish_version(self, kind: str, version: int) -> None:
+        if kind == "meta":
+            self.metas.invalidate()
+        self.perm_cache.clear()
+        self.perm_version = None
         if self.redis is not None:
             try:
-                self.redis.set(self.redis_key("meta_version"), version)
+                self.redis.set(self.redis_key(kind + "_version"), version)
             except Exception:  # noqa: BLE001 - others fall back to the database version
                 pass
 
