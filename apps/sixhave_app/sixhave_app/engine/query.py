@@ -321,7 +321,7 @@ def _int_arg(value, name: str, default: int) -> int:
 
 def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, order_by=None,
                 limit_start=0, limit_page_length=20, group_by=None, distinct=False,
-                ignore_permissions: bool = False, limit=None) -> sa.Select:
+                ignore_permissions: bool = False, limit=None, ptype: str = "read") -> sa.Select:
     builder = Builder(ctx, doctype)
     items = []
     for spec in _fields_list(fields):
@@ -331,7 +331,7 @@ def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None
             items.append(builder.select_item(spec))
     clauses = builder.where(filters, or_filters)
     if not ignore_permissions:
-        clauses.extend(ctx.site.permission_conditions(ctx, doctype, builder.table, "read"))
+        clauses.extend(ctx.site.permission_conditions(ctx, doctype, builder.table, ptype))
     stmt = sa.select(*items).select_from(builder.from_clause()).where(*clauses)
     if distinct:
         stmt = stmt.distinct()
@@ -352,13 +352,13 @@ def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None
 
 def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, order_by=None,
              limit_start=0, limit_page_length=20, group_by=None, as_list: bool = False, pluck=None,
-             distinct=False, ignore_permissions: bool | None = None, limit=None) -> list:
+             distinct=False, ignore_permissions: bool | None = None, limit=None, ptype: str = "read") -> list:
     if pluck:
         fields = [pluck]
     ignore = ctx.ignore_permissions if ignore_permissions is None else ignore_permissions
     stmt = select_list(ctx, doctype, fields=fields, filters=filters, or_filters=or_filters,
                        order_by=order_by, limit_start=limit_start, limit_page_length=limit_page_length,
-                       group_by=group_by, distinct=distinct, ignore_permissions=ignore, limit=limit)
+                       group_by=group_by, distinct=distinct, ignore_permissions=ignore, limit=limit, ptype=ptype)
     result = ctx.conn.execute(stmt)
     if pluck:
         return [row[0] for row in result]

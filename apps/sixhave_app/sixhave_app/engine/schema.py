@@ -93,9 +93,11 @@ def system_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
     series = sa.Table("tabSeries", metadata,
                       sa.Column("name", sa.String(140), primary_key=True),
                       sa.Column("current", sa.BigInteger, nullable=False, server_default="0"))
+    from .auth import sessions_table
     from .users import auth_table
 
-    return {"tabSingles": singles, "tabSeries": series, "__Auth": auth_table(metadata)}
+    return {"tabSingles": singles, "tabSeries": series, "__Auth": auth_table(metadata),
+            "tabSessions": sessions_table(metadata)}
 
 
 # --------------------------------------------------------------------------- sync

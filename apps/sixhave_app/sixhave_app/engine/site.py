@@ -141,6 +141,8 @@ class Hooks:
         self.on_site_open: list = []
         self.fixtures: list = []
         self.commands: list = []
+        self.unrestricted_roles: list[str] = []  # roles that see everything (no org scope)
+        self.method_aliases: dict[str, str] = {}
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -160,6 +162,8 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.on_site_open += [_resolve(h) for h in getattr(module, "on_site_open", [])]
         hooks.fixtures += list(getattr(module, "fixtures", []))
         hooks.commands += [_resolve(h) for h in getattr(module, "commands", [])]
+        hooks.unrestricted_roles += list(getattr(module, "unrestricted_roles", []))
+        hooks.method_aliases.update(getattr(module, "method_aliases", {}))
     return hooks
 
 
@@ -203,6 +207,10 @@ class Site:
         self.hooks = load_hooks(self.metas.app_packages)
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
+        self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
+        from . import permissions
+
+        permissions.install(self)
         for setup in self.hooks.on_site_open:
             setup(self)
 

@@ -65,8 +65,9 @@ def _delete(ctx, doctype: str, name: str, archive: bool) -> None:
     if meta.is_tree:
         tree.on_delete(ctx, doc)
     if archive and doctype not in NOT_ARCHIVED:
-        ctx.new_doc("Deleted Document", deleted_doctype=doctype, deleted_name=name,
-                    data=doc.as_dict()).insert()
+        archived = ctx.new_doc("Deleted Document", deleted_doctype=doctype, deleted_name=name, data=doc.as_dict())
+        archived.flags.ignore_permissions = True
+        archived.insert()
     storage.delete(ctx, doctype, name)
     doc.run_method("after_delete")
 
@@ -95,6 +96,7 @@ def restore(ctx, deleted_document: str):
         ctx.db_set(doc, "docstatus", DocStatus.CANCELLED, update_modified=False)
     archive.restored = 1
     archive.new_name = doc.name
+    archive.flags.ignore_permissions = True
     archive.save()
     return doc
 

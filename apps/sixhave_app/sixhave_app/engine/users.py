@@ -20,13 +20,21 @@ def auth_table(metadata: sa.MetaData | None = None) -> sa.Table:
 
 
 def roles_of(ctx, user: str) -> list[str]:
+    """A user's roles (cached per site until the permission version moves)."""
+    key = ("roles", user)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is not None:
+        return cached
     if user == ADMIN:
-        return [r for r in ctx.get_all("Role", pluck="name", ignore_permissions=True)] or [ADMIN, "System Manager"]
-    if user == GUEST or not user:
-        return [GUEST]
-    table = ctx.table("Has Role")
-    rows = ctx.conn.execute(sa.select(table.c.role).where(table.c.parent == user, table.c.parenttype == "User")).scalars().all()
-    return sorted(set(rows) | {"All", GUEST})
+        roles = [r for r in ctx.get_all("Role", pluck="name", ignore_permissions=True)] or [ADMIN, "System Manager"]
+    elif user == GUEST or not user:
+        roles = [GUEST]
+    else:
+        table = ctx.table("Has Role")
+        rows = ctx.conn.execute(sa.select(table.c.role).where(table.c.parent == user, table.c.parenttype == "User")).scalars().all()
+        roles = sorted(set(rows) | {"All", GUEST})
+    ctx.site.perm_cache[key] = roles
+    return roles
 
 
 def set_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> None:

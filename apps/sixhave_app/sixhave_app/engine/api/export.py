@@ -1,0 +1,74 @@
+"""Export (Excel/CSV) and print (HTML/PDF): the same permission predicate as every list, plus
+the export and print rights."""
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+from .. import excel, permissions, printing
+from ..errors import DoesNotExistError, ValidationError
+from . import resource
+from .request import parse_json_arg
+from .responses import Reply
+from .whitelist import whitelist
+
+
+def _attachment(content: bytes, filename: str, media: str) -> Reply:
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+    return Reply(response=Response(content, media_type=media, headers=headers))
+
+
+@whitelist(methods=("GET", "POST"))
+def export_query(ctx, doctype=None, fields=None, filters=None, order_by=None, file_format_type="Excel",
+                 title=None, **kwargs) -> Reply:
+    if not doctype or not ctx.site.metas.exists(doctype):
+        raise DoesNotExistError(f"DocType “{doctype}” 不存在")
+    meta = ctx.meta(doctype)
+    permissions.check(ctx, doctype, "export")
+    fields = parse_json_arg(fields, "fields") or ["name"] + [f.fieldname for f in meta.data_fields if f.in_list_view]
+    rows = resource.list_documents(ctx, doctype, {"fields": fields, "filters": filters, "order_by": order_by,
+                                                  "limit_page_length": 0}, ptype="export")
+    keys = list(rows[0].keys()) if rows else [f if isinstance(f, str) else str(f) for f in fields]
+    columns = [(k, meta.label_of(k)) for k in keys]
+    name = title or meta.display_name
+    if str(file_format_type).upper() == "CSV":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([label for _, label in columns])
+        for row in rows:
+            writer.writerow(["" if row.get(k) is None else row.get(k) for k, _ in columns])
+        return _attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
+    if str(file_format_type).lower() not in ("excel", "xlsx"):
+        raise ValidationError("file_format_type 应为 Excel 或 CSV")
+    content = excel.rows_to_xlsx(name, columns, rows)
+    return _attachment(content, f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _printable(ctx, doctype, name):
+    if not doctype or not ctx.site.metas.exists(doctype):
+        raise DoesNotExistError(f"DocType “{doctype}” 不存在")
+    doc = ctx.get_doc(doctype, name)  # 404 when out of scope
+    permissions.check(ctx, doctype, "print", doc)
+    return doc
+
+
+@whitelist(methods=("GET", "POST"))
+def get_html_and_style(ctx, doc=None, name=None, print_format=None, doctype=None, **kwargs) -> dict:
+    parsed = parse_json_arg(doc, "doc")
+    if isinstance(parsed, dict):
+        doctype, name = parsed.get("doctype"), parsed.get("name")
+    else:
+        doctype = doctype or parsed
+    document = _printable(ctx, doctype, name)
+    html = printing.standard_html(ctx, document, permissions.readable_fieldnames(ctx, doctype))
+    return {"html": html, "style": printing.A4_STYLE}
+
+
+@whitelist(methods=("GET", "POST"))
+def download_pdf(ctx, doctype=None, name=None, format=None, no_letterhead=0, **kwargs) -> Reply:
+    document = _printable(ctx, doctype, name)
+    html = printing.standard_html(ctx, document, permissions.readable_fieldnames(ctx, doctype))
+    return _attachment(printing.html_to_pdf(html), f"{name}.pdf", "application/pdf")

@@ -1,0 +1,111 @@
+"""/api/resource/<DocType>[/<name>]: list, create, get, update, delete."""
+from __future__ import annotations
+
+from .. import permissions
+from ..errors import DoesNotExistError, PermissionError, ValidationError
+from ..meta import CHILD_COLUMNS, STANDARD_COLUMNS
+from .request import parse_json_arg, truthy
+from .responses import Reply
+
+
+def _doctype(ctx, caller) -> str:
+    doctype = caller.request.path_params["doctype"]
+    if not ctx.site.metas.exists(doctype):
+        raise DoesNotExistError(f"DocType “{doctype}” 不存在", doctype="DocType", name=doctype)
+    return doctype
+
+
+def doc_json(ctx, doc) -> dict:
+    return permissions.strip_unreadable(ctx, doc.doctype, doc.as_dict())
+
+
+def collection(ctx, caller) -> Reply:
+    doctype = _doctype(ctx, caller)
+    if caller.request.method == "POST":
+        return Reply(body=create(ctx, doctype, caller.args), key="data")
+    return Reply(body=list_documents(ctx, doctype, caller.args), key="data")
+
+
+def list_documents(ctx, doctype: str, args: dict, *, ptype: str = "read"):
+    fields = parse_json_arg(args.get("fields"), "fields") or ["name"]
+    if isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    fields = _readable_fields(ctx, doctype, fields)
+    limit = args.get("limit_page_length", args.get("limit", args.get("page_length")))
+    rows = ctx.get_list(doctype, fields=fields, filters=parse_json_arg(args.get("filters"), "filters"),
+                        or_filters=parse_json_arg(args.get("or_filters"), "or_filters"),
+                        order_by=args.get("order_by"), group_by=args.get("group_by") or None,
+                        limit_start=args.get("limit_start", args.get("start", 0)),
+                        limit_page_length=20 if limit in (None, "") else limit,
+                        as_list=not truthy(args.get("as_dict"), True), ptype=ptype)
+    return [list(r) for r in rows] if rows and isinstance(rows[0], tuple) else rows
+
+
+def _readable_fields(ctx, doctype: str, fields: list) -> list:
+    readable = permissions.readable_fieldnames(ctx, doctype)
+    if readable is None:
+        return fields
+    meta = ctx.meta(doctype)
+    out = []
+    for spec in fields:
+        if not isinstance(spec, str):
+            out.append(spec)
+            continue
+        if spec.strip() == "*":
+            out.extend(c for c in meta.column_names() if c in readable)
+            continue
+        bare = spec.strip().strip("`").split(" as ")[0].strip()
+        if meta.has_field(bare) and bare not in readable:
+            raise PermissionError(f"没有权限读取{meta.display_name}的字段 “{meta.label_of(bare)}”", field=bare)
+        out.append(spec)
+    return out
+
+
+def _document_data(args: dict) -> dict:
+    data = args.get("data")
+    if data is not None:
+        data = parse_json_arg(data, "data")
+        if not isinstance(data, dict):
+            raise ValidationError("参数 data 应为 JSON 对象（单据内容）")
+        return dict(data)
+    return {k: v for k, v in args.items() if k not in ("cmd", "__body")}
+
+
+def create(ctx, doctype: str, args: dict) -> dict:
+    data = _document_data(args)
+    data.pop("doctype", None)
+    for key in ("owner", "creation", "modified", "modified_by"):
+        data.pop(key, None)
+    doc = ctx.new_doc(doctype, data).insert()
+    return doc_json(ctx, doc)
+
+
+def update_document(ctx, doctype: str, name: str, data: dict) -> dict:
+    doc = ctx.get_doc(doctype, name)
+    data = dict(data)
+    for key in ("doctype", "name", "owner", "creation", "modified_by", "docstatus", "idx") + CHILD_COLUMNS:
+        data.pop(key, None)
+    for tf in doc.meta.table_fields:
+        if tf.fieldname in data:  # child rows are replaced by what the client sends
+            rows = []
+            for row in data.pop(tf.fieldname) or []:
+                rows.append({k: v for k, v in row.items() if k not in ("doctype", "parent", "parenttype", "parentfield")})
+            doc.set(tf.fieldname, rows)
+    doc.update(data)
+    doc.save()
+    return doc_json(ctx, doc)
+
+
+def member(ctx, caller) -> Reply:
+    doctype = _doctype(ctx, caller)
+    name = caller.request.path_params["name"]
+    verb = caller.request.method
+    if verb == "GET":
+        return Reply(body=doc_json(ctx, ctx.get_doc(doctype, name)), key="data")
+    if verb == "PUT":
+        return Reply(body=update_document(ctx, doctype, name, _document_data(caller.args)), key="data")
+    ctx.delete_doc(doctype, name)
+    return Reply(body="ok", key="data", status=202)
+
+
+STD = STANDARD_COLUMNS

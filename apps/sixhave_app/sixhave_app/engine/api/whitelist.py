@@ -1,0 +1,74 @@
+"""`@whitelist`: a function that may be called through /api/method. The mark lives on the function
+itself; there is no registry to fill at import time."""
+from __future__ import annotations
+
+import importlib
+import inspect
+from typing import Callable
+
+from ..errors import DoesNotExistError, PermissionError
+
+ALL_VERBS = ("GET", "POST", "PUT", "DELETE")
+MARK = "__sixhave_whitelist__"
+
+# Frappe's method names, served by our own functions.
+BUILTIN_ALIASES = {
+    "login": "sixhave_app.engine.api.session.login",
+    "logout": "sixhave_app.engine.api.session.logout",
+    "frappe.auth.get_logged_user": "sixhave_app.engine.api.session.get_logged_user",
+    "frappe.ping": "sixhave_app.engine.api.session.ping",
+    "ping": "sixhave_app.engine.api.session.ping",
+    "frappe.core.doctype.user.user.generate_keys": "sixhave_app.engine.api.session.generate_keys",
+    "frappe.desk.search.search_link": "sixhave_app.engine.api.search.search_link",
+    "frappe.desk.search.search_widget": "sixhave_app.engine.api.search.search_link",
+    "upload_file": "sixhave_app.engine.api.files.upload_file",
+    "frappe.handler.upload_file": "sixhave_app.engine.api.files.upload_file",
+    "frappe.desk.reportview.export_query": "sixhave_app.engine.api.export.export_query",
+    "frappe.desk.reportview.get": "sixhave_app.engine.api.client.reportview_get",
+    "frappe.utils.print_format.download_pdf": "sixhave_app.engine.api.export.download_pdf",
+    "frappe.www.printview.get_html_and_style": "sixhave_app.engine.api.export.get_html_and_style",
+}
+for _name in ("get_list", "get_count", "get_value", "set_value", "get", "insert", "insert_many", "save",
+              "submit", "cancel", "delete", "rename_doc", "get_single_value", "get_list", "bulk_update",
+              "get_doc"):
+    BUILTIN_ALIASES[f"frappe.client.{_name}"] = f"sixhave_app.engine.api.client.{_name}"
+
+
+def whitelist(methods: tuple[str, ...] = ALL_VERBS, allow_guest: bool = False):
+    def mark(fn: Callable) -> Callable:
+        setattr(fn, MARK, {"methods": tuple(m.upper() for m in methods), "allow_guest": allow_guest})
+        return fn
+
+    return mark
+
+
+def resolve(site, name: str) -> Callable:
+    """A whitelisted function for a method name, or an error that says why there is none."""
+    target = site.hooks.method_aliases.get(name) or BUILTIN_ALIASES.get(name) or name
+    module_name, _, attr = target.rpartition(".")
+    if not module_name or not all(part.isidentifier() for part in target.split(".")):
+        raise DoesNotExistError(f"方法 “{name}” 不存在")
+    if target.split(".")[0] not in set(site.metas.app_packages):
+        raise PermissionError(f"方法 “{name}” 未开放（not whitelisted）")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        raise DoesNotExistError(f"方法 “{name}” 不存在") from None
+    fn = getattr(module, attr, None)
+    if fn is None:
+        raise DoesNotExistError(f"方法 “{name}” 不存在")
+    if not hasattr(fn, MARK):
+        raise PermissionError(f"方法 “{name}” 未开放（not whitelisted）")
+    return fn
+
+
+def call(fn: Callable, ctx, args: dict):
+    """Call with the arguments the function accepts (all of them if it takes **kwargs)."""
+    signature = inspect.signature(fn)
+    params = list(signature.parameters.values())[1:]  # the first is the Context
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        kwargs = {k: v for k, v in args.items() if k not in ("cmd",)}
+    else:
+        names = {p.name for p in params}
+        kwargs = {k: v for k, v in args.items() if k in names}
+    return fn(ctx, **kwargs)

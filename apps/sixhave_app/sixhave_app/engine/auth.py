@@ -1,0 +1,253 @@
+"""Who is asking: password login with throttling, server-side sessions (cached in Redis when
+the site has one), API keys, and CSRF tokens for sessions opened by a UI page."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from . import users
+from .errors import AuthenticationError, TooManyRequestsError
+
+FAILED_PER_USER = 5
+FAILED_PER_ADDRESS = 20
+THROTTLE_WINDOW = dt.timedelta(minutes=10)
+SESSION_TOUCH = dt.timedelta(minutes=5)
+
+
+def sessions_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table("tabSessions", metadata,
+                    sa.Column("sid", sa.String(140), primary_key=True),
+                    sa.Column("user", sa.String(140), index=True),
+                    sa.Column("data", sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")),
+                    sa.Column("ip_address", sa.String(140)),
+                    sa.Column("device", sa.String(40)),
+                    sa.Column("lastupdate", sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")),
+                    sa.Column("status", sa.String(20)))
+
+
+@dataclass
+class Session:
+    sid: str
+    user: str
+    data: dict = field(default_factory=dict)
+    lastupdate: dt.datetime | None = None
+
+    @property
+    def csrf_token(self) -> str | None:
+        return self.data.get("csrf_token")
+
+
+def _expiry(site) -> dt.timedelta:
+    return dt.timedelta(hours=float(site.config.get("session_expiry_hours", 12)))
+
+
+# --------------------------------------------------------------------------- sessions
+def create_session(ctx, user: str, *, ip: str | None = None, device: str = "desktop") -> Session:
+    table = ctx.site.system["tabSessions"]
+    info = ctx.conn.execute(sa.select(ctx.table("User").c.full_name, ctx.table("User").c.user_type)
+                            .where(ctx.table("User").c.name == user)).first()
+    session = Session(sid=secrets.token_hex(28), user=user, lastupdate=ctx.now(),
+                      data={"full_name": info.full_name if info else user,
+                            "user_type": (info.user_type if info else None) or "System User"})
+    ctx.conn.execute(table.insert().values(sid=session.sid, user=user, data=json.dumps(session.data, ensure_ascii=False),
+                                           ip_address=ip, device=device, lastupdate=session.lastupdate, status="Active"))
+    ctx.after_commit(lambda: _cache_session(ctx.site, session))
+    return session
+
+
+def _cache_session(site, session: Session) -> None:
+    if site.redis is None:
+        return
+    try:
+        payload = json.dumps({"user": session.user, "data": session.data,
+                              "lastupdate": session.lastupdate.isoformat() if session.lastupdate else None})
+        site.redis.set(site.redis_key("session:" + session.sid), payload, ex=int(_expiry(site).total_seconds()))
+    except Exception:  # noqa: BLE001 - the database still holds the session
+        pass
+
+
+def get_session(ctx, sid: str | None) -> Session | None:
+    """The live session for a cookie, or None when unknown or expired (an expired one is removed)."""
+    if not sid:
+        return None
+    site = ctx.site
+    session = None
+    if site.redis is not None:
+        try:
+            cached = site.redis.get(site.redis_key("session:" + sid))
+            if cached:
+                raw = json.loads(cached)
+                session = Session(sid, raw["user"], raw["data"],
+                                  dt.datetime.fromisoformat(raw["lastupdate"]) if raw.get("lastupdate") else None)
+        except Exception:  # noqa: BLE001
+            session = None
+    table = site.system["tabSessions"]
+    if session is None:
+        row = ctx.conn.execute(sa.select(table).where(table.c.sid == sid, table.c.status == "Active")).mappings().first()
+        if row is None:
+            return None
+        session = Session(sid, row["user"], json.loads(row["data"] or "{}"), row["lastupdate"])
+    now = ctx.now()
+    if session.lastupdate and now - session.lastupdate > _expiry(site):
+        delete_session(ctx, sid)
+        return None
+    if session.lastupdate is None or now - session.lastupdate > SESSION_TOUCH:
+        session.lastupdate = now
+        ctx.conn.execute(table.update().where(table.c.sid == sid).values(lastupdate=now))
+        _cache_session(site, session)
+    return session
+
+
+def save_session_data(ctx, session: Session) -> None:
+    table = ctx.site.system["tabSessions"]
+    ctx.conn.execute(table.update().where(table.c.sid == session.sid)
+                     .values(data=json.dumps(session.data, ensure_ascii=False)))
+    ctx.after_commit(lambda: _cache_session(ctx.site, session))
+
+
+def ensure_csrf_token(ctx, session: Session) -> str:
+    """A UI page opens the session to CSRF checks by giving it a token."""
+    if not session.csrf_token:
+        session.data["csrf_token"] = secrets.token_hex(16)
+        save_session_data(ctx, session)
+    return session.csrf_token
+
+
+def delete_session(ctx, sid: str) -> None:
+    table = ctx.site.system["tabSessions"]
+    ctx.conn.execute(table.delete().where(table.c.sid == sid))
+    if ctx.site.redis is not None:
+        try:
+            ctx.site.redis.delete(ctx.site.redis_key("session:" + sid))
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def clear_user_sessions(ctx, user: str) -> None:
+    table = ctx.site.system["tabSessions"]
+    sids = ctx.conn.execute(sa.select(table.c.sid).where(table.c.user == user)).scalars().all()
+    for sid in sids:
+        delete_session(ctx, sid)
+
+
+# --------------------------------------------------------------------------- password login
+def find_user(ctx, login: str) -> str | None:
+    table = ctx.table("User")
+    login = (login or "").strip()
+    if not login:
+        return None
+    row = ctx.conn.execute(sa.select(table.c.name).where(sa.or_(table.c.name == login, table.c.email == login,
+                                                               table.c.username == login)).limit(1)).first()
+    return row.name if row else None
+
+
+def _failures(ctx, *, user: str | None = None, ip: str | None = None) -> int:
+    table = ctx.table("Activity Log")
+    since = ctx.now() - THROTTLE_WINDOW
+    cond = [table.c.operation == "Login", table.c.status == "Failed", table.c.creation >= since]
+    cond.append(table.c.user == user if user else table.c.ip_address == ip)
+    return int(ctx.conn.execute(sa.select(sa.func.count()).where(*cond)).scalar() or 0)
+
+
+def log_activity(ctx, *, user: str, status: str, ip: str | None, subject: str, operation: str = "Login") -> None:
+    entry = ctx.new_doc("Activity Log", user=user, status=status, ip_address=ip, subject=subject, operation=operation)
+    entry.flags.ignore_permissions = True
+    entry.insert()
+
+
+def check_throttle(ctx, login: str, ip: str | None) -> None:
+    if _failures(ctx, user=login) >= FAILED_PER_USER or (ip and _failures(ctx, ip=ip) >= FAILED_PER_ADDRESS):
+        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
+        raise TooManyRequestsError(f"登录失败次数过多，请 {minutes} 分钟后再试")
+
+
+def authenticate(ctx, login: str, password: str, ip: str | None) -> str:
+    """Return the user name for a right password; log and raise otherwise. The failure is
+    logged by the caller's own transaction, which commits even though the request fails."""
+    check_throttle(ctx, (login or "").strip(), ip)
+    user = find_user(ctx, login)
+    if user and user != users.GUEST and users.check_password(ctx, user, password or ""):
+        enabled = ctx.conn.execute(sa.select(ctx.table("User").c.enabled).where(ctx.table("User").c.name == user)).scalar()
+        if not enabled:
+            raise AuthenticationError("该账号已停用，请联系管理员")
+        log_activity(ctx, user=user, status="Success", ip=ip, subject=f"{user} 登录")
+        ctx.conn.execute(ctx.table("User").update().where(ctx.table("User").c.name == user).values(last_login=ctx.now()))
+        return user
+    log_activity(ctx, user=(login or "").strip(), status="Failed", ip=ip, subject=f"{login} 登录失败（用户名或密码错误）")
+    ctx.flags["commit_on_error"] = True
+    raise AuthenticationError("用户名或密码错误")
+
+
+# --------------------------------------------------------------------------- API keys
+def _digest(secret: str) -> str:
+    # API secrets are long random strings, so a fast hash is enough (and keeps token auth cheap)
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def generate_keys(ctx, user: str) -> dict:
+    table = ctx.table("User")
+    if not ctx.conn.execute(sa.select(table.c.name).where(table.c.name == user)).first():
+        from .errors import DoesNotExistError
+
+        raise DoesNotExistError(f"用户 “{user}” 不存在")
+    api_key = ctx.conn.execute(sa.select(table.c.api_key).where(table.c.name == user)).scalar()
+    if not api_key:
+        api_key = secrets.token_hex(8)[:15]
+        ctx.conn.execute(table.update().where(table.c.name == user).values(api_key=api_key))
+    api_secret = secrets.token_hex(8)[:15]
+    auth = ctx.site.system["__Auth"]
+    key = (auth.c.doctype == "User") & (auth.c.name == user) & (auth.c.fieldname == "api_secret")
+    if ctx.conn.execute(auth.update().where(key).values(password=_digest(api_secret))).rowcount == 0:
+        ctx.conn.execute(auth.insert().values(doctype="User", name=user, fieldname="api_secret", password=_digest(api_secret)))
+    from .customize import bump_version
+
+    bump_version(ctx, "perm")  # cached tokens of this user are void
+    return {"api_key": api_key, "api_secret": api_secret}
+
+
+def parse_authorization(header: str | None) -> tuple[str, str] | None:
+    """`token key:secret` or `Basic base64(key:secret)` → (key, secret)."""
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "token":
+        key, sep, secret = value.partition(":")
+    elif scheme.lower() == "basic":
+        try:
+            key, sep, secret = base64.b64decode(value).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            raise AuthenticationError("Authorization 头格式无效") from None
+    else:
+        return None
+    if not sep or not key or not secret:
+        raise AuthenticationError("Authorization 头格式无效，应为 token key:secret")
+    return key, secret
+
+
+def user_for_token(ctx, key: str, secret: str) -> str:
+    digest = _digest(secret)
+    cache_key = ("token", key, digest)
+    user = ctx.site.perm_cache.get(cache_key)
+    if user:
+        return user
+    table = ctx.table("User")
+    auth = ctx.site.system["__Auth"]
+    row = ctx.conn.execute(sa.select(table.c.name, table.c.enabled, auth.c.password)
+                           .join(auth, sa.and_(auth.c.doctype == "User", auth.c.name == table.c.name,
+                                               auth.c.fieldname == "api_secret"))
+                           .where(table.c.api_key == key)).first()
+    if row is None or not hmac.compare_digest(row.password, digest):
+        raise AuthenticationError("API 密钥无效")
+    if not row.enabled:
+        raise AuthenticationError("该账号已停用")
+    ctx.site.perm_cache[cache_key] = row.name
+    return row.name

@@ -1,0 +1,320 @@
+"""One permission model for every door: role rights per DocType (DocPerm, or Custom DocPerm when
+an administrator has overridden them), `if_owner`, field permission levels, and org scope from
+User Permission documents as nested-set range predicates.
+
+The same `scope_conditions` that filters a list decides whether one document may be read,
+written, exported or printed; list, count, report, export, print, link search and background
+jobs all reach data through it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from . import expressions
+from .docstatus import DocStatus
+from .errors import DoesNotExistError, PermissionError
+from .meta import PERM_RIGHTS, Meta
+from .users import ADMIN
+
+ACTION_RIGHT = {"create": "create", "update": "write", "update_after_submit": "write", "submit": "submit",
+                "cancel": "cancel", "delete": "delete", "amend": "amend"}
+RIGHT_WORDS = {"read": "查看", "write": "修改", "create": "新建", "delete": "删除", "submit": "提交",
+               "cancel": "取消", "amend": "修订", "report": "查看报表", "export": "导出", "import": "导入",
+               "print": "打印", "share": "共享", "email": "发邮件", "select": "选择"}
+
+
+@dataclass
+class Rights:
+    """What a set of roles may do on one DocType: per permlevel, each right and whether it is
+    granted only on the user's own documents (`if_owner`)."""
+    levels: dict[int, dict[str, bool]] = field(default_factory=dict)  # right → owner_only
+
+    def has(self, right: str, level: int = 0) -> bool:
+        return right in self.levels.get(level, {})
+
+    def owner_only(self, right: str, level: int = 0) -> bool:
+        return self.levels.get(level, {}).get(right, False)
+
+    def readable_levels(self) -> set[int]:
+        return {lvl for lvl, rights in self.levels.items() if "read" in rights or "write" in rights}
+
+    def writable_levels(self) -> set[int]:
+        return {lvl for lvl, rights in self.levels.items() if "write" in rights or "create" in rights}
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    allow: str
+    for_value: str
+    hide_descendants: bool
+    applicable_for: str | None
+
+
+def _perm_rows(ctx, meta: Meta) -> list[dict]:
+    custom = ctx.site.perm_cache.get(("custom_docperm",))
+    if custom is None:
+        table = ctx.table("Custom DocPerm")
+        custom = {}
+        for row in ctx.conn.execute(sa.select(table)).mappings():
+            custom.setdefault(row["parent_doctype"], []).append(dict(row))
+        ctx.site.perm_cache[("custom_docperm",)] = custom
+    return custom.get(meta.name) or meta.permissions
+
+
+def rights_for(ctx, doctype: str, roles=None) -> Rights:
+    roles = frozenset(ctx.roles if roles is None else roles)
+    key = ("rights", doctype, roles)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is not None:
+        return cached
+    meta = ctx.meta(doctype)
+    rights = Rights()
+    for row in _perm_rows(ctx, meta):
+        if row.get("role") not in roles:
+            continue
+        level = int(row.get("permlevel") or 0)
+        granted = rights.levels.setdefault(level, {})
+        owner_only = bool(row.get("if_owner"))
+        for right in PERM_RIGHTS:
+            if row.get(right):
+                # a grant without if_owner wins over one with it
+                granted[right] = granted.get(right, True) and owner_only
+    ctx.site.perm_cache[key] = rights
+    return rights
+
+
+def is_unrestricted(ctx) -> bool:
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return True
+    return bool(set(ctx.roles) & set(ctx.site.unrestricted_roles))
+
+
+def scope_rules(ctx) -> list[ScopeRule]:
+    key = ("scope", ctx.user)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        table = ctx.table("User Permission")
+        rows = ctx.conn.execute(sa.select(table.c.allow, table.c.for_value, table.c.hide_descendants,
+                                          table.c.apply_to_all_doctypes, table.c.applicable_for)
+                                .where(table.c.user == ctx.user)).all()
+        cached = [ScopeRule(r.allow, r.for_value, bool(r.hide_descendants),
+                            None if (r.apply_to_all_doctypes or not r.applicable_for) else r.applicable_for)
+                  for r in rows]
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
+def _rules_by_allow(ctx, doctype: str) -> dict[str, list[ScopeRule]]:
+    out: dict[str, list[ScopeRule]] = {}
+    for rule in scope_rules(ctx):
+        if rule.applicable_for and rule.applicable_for != doctype:
+            continue
+        out.setdefault(rule.allow, []).append(rule)
+    return out
+
+
+def _allowed_names(ctx, allow: str, rules: list[ScopeRule]):
+    """A subquery of the names a user may reach in `allow`: each permitted node and, for trees,
+    every node inside its lft/rgt range (no list of ids, no recursion)."""
+    target = ctx.table(allow)
+    exact = [r.for_value for r in rules if r.hide_descendants or not ctx.meta(allow).is_tree]
+    ranged = [r.for_value for r in rules if not r.hide_descendants and ctx.meta(allow).is_tree]
+    conds = []
+    if exact:
+        conds.append(target.c.name.in_(exact))
+    if ranged:
+        anchor = ctx.table(allow).alias("scope_anchor")
+        conds.append(sa.exists(sa.select(anchor.c.name).where(anchor.c.name.in_(ranged),
+                                                               target.c.lft >= anchor.c.lft,
+                                                               target.c.rgt <= anchor.c.rgt)))
+    return sa.select(target.c.name).where(sa.or_(*conds))
+
+
+def scope_conditions(ctx, doctype: str, table) -> list:
+    """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes."""
+    if is_unrestricted(ctx):
+        return []
+    meta = ctx.meta(doctype)
+    clauses = []
+    for allow, rules in _rules_by_allow(ctx, doctype).items():
+        names = _allowed_names(ctx, allow, rules)
+        if doctype == allow:
+            clauses.append(table.c.name.in_(names))
+            continue
+        for f in meta.link_fields:
+            if f.options != allow or f.extra.get("ignore_user_permissions") or getattr(f, "ignore_user_permissions", 0):
+                continue
+            col = table.c[f.fieldname]
+            # a document that names no unit is governed by role alone
+            clauses.append(sa.or_(col.is_(None), col == "", col.in_(names)))
+    return clauses
+
+
+def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
+    """The predicate every list, count, report, export and search adds (registered on the site)."""
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return []
+    rights = rights_for(ctx, doctype)
+    wanted = ptype if ptype != "read" else None
+    if wanted and not rights.has(wanted) or (not wanted and not (rights.has("read") or rights.has("select"))):
+        raise PermissionError(f"没有权限：{ctx.user} 不能{RIGHT_WORDS.get(ptype, ptype)}{ctx.meta(doctype).display_name}",
+                              doctype=doctype, ptype=ptype)
+    clauses = scope_conditions(ctx, doctype, table)
+    right = wanted or ("read" if rights.has("read") else "select")
+    if rights.owner_only(right):
+        clauses.append(table.c.owner == ctx.user)
+    return clauses
+
+
+def in_scope(ctx, doctype: str, values: dict) -> bool:
+    """Whether one document's values fall inside the user's scope: the list predicate, asked of
+    a single row."""
+    if is_unrestricted(ctx):
+        return True
+    meta = ctx.meta(doctype)
+    for allow, rules in _rules_by_allow(ctx, doctype).items():
+        names = _allowed_names(ctx, allow, rules).subquery()
+        checks = []
+        if doctype == allow:
+            checks.append(values.get("name"))
+        else:
+            checks += [values.get(f.fieldname) for f in meta.link_fields
+                       if f.options == allow and not getattr(f, "ignore_user_permissions", 0)]
+        for value in checks:
+            if value in (None, ""):
+                continue
+            found = ctx.conn.execute(sa.select(names.c.name).where(names.c.name == value).limit(1)).first()
+            if found is None:
+                return False
+    return True
+
+
+def has_permission(ctx, doctype: str, ptype: str = "read", doc=None) -> bool:
+    try:
+        check(ctx, doctype, ptype, doc)
+    except (PermissionError, DoesNotExistError):
+        return False
+    return True
+
+
+def check(ctx, doctype: str, ptype: str = "read", doc=None) -> None:
+    """Raise unless the user may `ptype` this DocType (and this document, when given). A document
+    outside the user's scope is reported as not existing, so that its existence does not leak."""
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return
+    meta = ctx.meta(doctype)
+    rights = rights_for(ctx, doctype)
+    granted = rights.has(ptype) or (ptype == "read" and rights.has("select") and doc is None)
+    if not granted:
+        raise PermissionError(f"没有权限：{ctx.user} 不能{RIGHT_WORDS.get(ptype, ptype)}{meta.display_name}",
+                              doctype=doctype, ptype=ptype)
+    if doc is None:
+        return
+    values = doc if isinstance(doc, dict) else doc.as_dict(convert=False)
+    if not in_scope(ctx, doctype, values):
+        raise DoesNotExistError(f"{meta.display_name} “{values.get('name')}” 不存在", doctype=doctype, name=values.get("name"))
+    if rights.owner_only(ptype) and values.get("owner") not in (None, ctx.user):
+        raise PermissionError(f"没有权限：{ctx.user} 只能{RIGHT_WORDS.get(ptype, ptype)}自己创建的{meta.display_name}",
+                              doctype=doctype, ptype=ptype)
+
+
+# --------------------------------------------------------------------------- guards
+def read_guard(ctx, doc) -> None:
+    if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions") or doc.meta.istable:
+        return
+    check(ctx, doc.doctype, "read", doc)
+
+
+def write_guard(ctx, doc, action: str, before: dict | None) -> None:
+    """Every write, from any door: the right for the action, scope before and after, and the
+    field rules Frappe leaves to the browser (permlevel, read_only_depends_on, depends_on)."""
+    if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions") or ctx.user == ADMIN:
+        return
+    meta = doc.meta
+    right = ACTION_RIGHT.get(action, "write")
+    if action == "create" and doc.get("amended_from"):
+        right = "amend"
+    if before is not None:
+        check(ctx, doc.doctype, "read", before)
+    check(ctx, doc.doctype, right, before if before is not None else doc)
+    if action in ("create", "update", "update_after_submit") and not in_scope(ctx, doc.doctype, doc.as_dict(convert=False)):
+        raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",
+                              doctype=doc.doctype)
+    if action in ("update", "create", "update_after_submit"):
+        check_fields(ctx, doc, before)
+
+
+def _changed(old, new) -> bool:
+    from .document import _same
+
+    return not _same(old, new)
+
+
+def check_fields(ctx, doc, before: dict | None) -> None:
+    rights = rights_for(ctx, doc.doctype)
+    writable = rights.writable_levels()
+    data = doc.as_dict(convert=False)
+    old = before or {}
+    for f in doc.meta.data_fields:
+        new_value, old_value = doc.get(f.fieldname), old.get(f.fieldname)
+        if not _changed(old_value, new_value):
+            continue
+        label = f"{doc.meta.display_name} 的字段 “{f.display_label}”"
+        if f.permlevel and f.permlevel not in writable:
+            raise PermissionError(f"没有权限修改{label}（权限级别 {f.permlevel}）", field=f.fieldname)
+        if f.read_only_depends_on and expressions.depends_on_true(f.read_only_depends_on, old or data):
+            raise PermissionError(f"{label}当前为只读，不能修改", field=f.fieldname)
+        if f.depends_on and new_value not in (None, "", 0) and not expressions.depends_on_true(f.depends_on, data):
+            raise PermissionError(f"{label}在当前情况下不适用，不能填写", field=f.fieldname)
+        if f.set_only_once and before is not None and old_value not in (None, ""):
+            raise PermissionError(f"{label}只能设置一次", field=f.fieldname)
+    for tf in doc.meta.table_fields:
+        child_meta = ctx.meta(tf.options)
+        old_rows = {r.get("name"): r for r in old.get(tf.fieldname) or []}
+        restricted = [f for f in child_meta.data_fields if f.permlevel and f.permlevel not in writable]
+        if tf.permlevel and tf.permlevel not in writable:
+            if [r.get("name") for r in doc.get(tf.fieldname)] != list(old_rows):
+                raise PermissionError(f"没有权限修改{doc.meta.display_name}的子表 “{tf.display_label}”", field=tf.fieldname)
+        for row in doc.get(tf.fieldname):
+            prior = old_rows.get(row.get("name"), {})
+            for f in restricted:
+                if _changed(prior.get(f.fieldname), row.get(f.fieldname)):
+                    raise PermissionError(f"没有权限修改{doc.meta.display_name}第 {row.get('idx')} 行的 “{f.display_label}”"
+                                          f"（权限级别 {f.permlevel}）", field=f.fieldname)
+
+
+def strip_unreadable(ctx, doctype: str, data: dict) -> dict:
+    """Remove the fields at permission levels the user cannot read (children too)."""
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return data
+    meta = ctx.meta(doctype)
+    readable = rights_for(ctx, doctype).readable_levels() | {0}
+    for f in meta.fields:
+        if f.permlevel and f.permlevel not in readable:
+            data.pop(f.fieldname, None)
+    for tf in meta.table_fields:
+        child_meta = ctx.meta(tf.options)
+        for row in data.get(tf.fieldname) or []:
+            for f in child_meta.fields:
+                if f.permlevel and f.permlevel not in readable:
+                    row.pop(f.fieldname, None)
+    return data
+
+
+def readable_fieldnames(ctx, doctype: str) -> set[str] | None:
+    """Fields a list may return; None when every field is readable."""
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return None
+    meta = ctx.meta(doctype)
+    readable = rights_for(ctx, doctype).readable_levels() | {0}
+    hidden = {f.fieldname for f in meta.fields if f.permlevel and f.permlevel not in readable}
+    return None if not hidden else meta.valid_columns() - hidden
+
+
+def install(site) -> None:
+    """Attach the model to a site: every read, write and query passes through it."""
+    site.read_guards.append(read_guard)
+    site.write_guards.append(write_guard)
+    site.query_guards.append(query_conditions)
