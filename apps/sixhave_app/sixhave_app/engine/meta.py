@@ -298,9 +298,10 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     autoname = (data.get("autoname") or "").strip()
     if autoname.startswith("field:") and autoname[6:].strip() not in seen:
         raise MetaError(f"{where}: autoname “{autoname}” 引用的字段不存在")
+    implied = set(STANDARD_COLUMNS) | (set(TREE_COLUMNS) if _as_int(data.get("is_tree")) else set())
     for key in ("title_field", "sort_field"):
         value = data.get(key)
-        if value and value not in seen and value not in STANDARD_COLUMNS:
+        if value and value not in seen and value not in implied:
             raise MetaError(f"{where}: {key} “{value}” 不是本表字段")
     for value in (s.strip() for s in (data.get("search_fields") or "").split(",") if s.strip()):
         if value not in seen:
