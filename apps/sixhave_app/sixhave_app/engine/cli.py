@@ -170,6 +170,21 @@ def set_admin_password(obj, password):
     console.print("管理员密码已更新")
 
 
+@main.command("generate-keys")
+@click.argument("user")
+@click.pass_obj
+def generate_keys_cmd(obj, user):
+    """为用户生成 API key 与 secret（secret 只显示这一次）。"""
+    from . import auth
+
+    site = _open(obj)
+    with site.context(ignore_permissions=True) as ctx:
+        keys = auth.generate_keys(ctx, user)
+    console.print(f"api_key:    {keys['api_key']}\napi_secret: {keys['api_secret']}")
+    console.print(f"请求头：Authorization: token {keys['api_key']}:{keys['api_secret']}")
+    site.dispose()
+
+
 @main.command("execute")
 @click.argument("method")
 @click.option("--kwargs", default="{}", help="JSON 参数")

@@ -40,8 +40,14 @@ class Rights:
     def readable_levels(self) -> set[int]:
         return {lvl for lvl, rights in self.levels.items() if "read" in rights or "write" in rights}
 
-    def writable_levels(self) -> set[int]:
-        return {lvl for lvl, rights in self.levels.items() if "write" in rights or "create" in rights}
+    def writable_levels(self, *, creating: bool = False) -> set[int]:
+        levels = {lvl for lvl, rights in self.levels.items() if "write" in rights}
+        if creating and self.has("create"):
+            levels.add(0)
+        return levels
+
+    def has_any_level(self, right: str) -> bool:
+        return any(right in rights for rights in self.levels.values())
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,10 @@ def check(ctx, doctype: str, ptype: str = "read", doc=None) -> None:
         return
     meta = ctx.meta(doctype)
     rights = rights_for(ctx, doctype)
-    granted = rights.has(ptype) or (ptype == "read" and rights.has("select") and doc is None)
+    # "write" at any level lets a user save; the field check then limits what may change, so a
+    # reviewer can fill the reviewer's score without being able to edit the branch's fields.
+    granted = (rights.has(ptype) or (ptype == "read" and rights.has("select") and doc is None)
+               or (ptype == "write" and rights.has_any_level("write")))
     if not granted:
         raise PermissionError(f"没有权限：{ctx.user} 不能{RIGHT_WORDS.get(ptype, ptype)}{meta.display_name}",
                               doctype=doctype, ptype=ptype)
@@ -243,7 +252,7 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
         raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",
                               doctype=doc.doctype)
     if action in ("update", "create", "update_after_submit"):
-        check_fields(ctx, doc, before)
+        check_fields(ctx, doc, before, creating=action == "create")
 
 
 def _changed(old, new) -> bool:
@@ -252,9 +261,9 @@ def _changed(old, new) -> bool:
     return not _same(old, new)
 
 
-def check_fields(ctx, doc, before: dict | None) -> None:
+def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> None:
     rights = rights_for(ctx, doc.doctype)
-    writable = rights.writable_levels()
+    writable = rights.writable_levels(creating=creating)
     data = doc.as_dict(convert=False)
     old = before or {}
     for f in doc.meta.data_fields:
@@ -262,7 +271,7 @@ def check_fields(ctx, doc, before: dict | None) -> None:
         if not _changed(old_value, new_value):
             continue
         label = f"{doc.meta.display_name} 的字段 “{f.display_label}”"
-        if f.permlevel and f.permlevel not in writable:
+        if f.permlevel not in writable:
             raise PermissionError(f"没有权限修改{label}（权限级别 {f.permlevel}）", field=f.fieldname)
         if f.read_only_depends_on and expressions.depends_on_true(f.read_only_depends_on, old or data):
             raise PermissionError(f"{label}当前为只读，不能修改", field=f.fieldname)
@@ -273,8 +282,8 @@ def check_fields(ctx, doc, before: dict | None) -> None:
     for tf in doc.meta.table_fields:
         child_meta = ctx.meta(tf.options)
         old_rows = {r.get("name"): r for r in old.get(tf.fieldname) or []}
-        restricted = [f for f in child_meta.data_fields if f.permlevel and f.permlevel not in writable]
-        if tf.permlevel and tf.permlevel not in writable:
+        restricted = [f for f in child_meta.data_fields if f.permlevel not in writable]
+        if tf.permlevel not in writable:
             if [r.get("name") for r in doc.get(tf.fieldname)] != list(old_rows):
                 raise PermissionError(f"没有权限修改{doc.meta.display_name}的子表 “{tf.display_label}”", field=tf.fieldname)
         for row in doc.get(tf.fieldname):
