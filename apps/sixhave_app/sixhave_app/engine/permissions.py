@@ -246,8 +246,10 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
     if action == "create" and doc.get("amended_from"):
         right = "amend"
     if before is not None:
-        check(ctx, doc.doctype, "read", before)
-    check(ctx, doc.doctype, right, before if before is not None else doc)
+        check(ctx, doc.doctype, "read", before)  # out of scope: reported as not existing
+        check(ctx, doc.doctype, right, before)
+    else:
+        check(ctx, doc.doctype, right)
     if action in ("create", "update", "update_after_submit") and not in_scope(ctx, doc.doctype, doc.as_dict(convert=False)):
         raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",
                               doctype=doc.doctype)
