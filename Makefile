@@ -7,12 +7,14 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 # Debian packages the Python packages and the tests need: libmariadb-dev (to build `mariadb`),
-# fonts-noto-cjk (Chinese PDFs), chromium (browser tests).
-OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium
+# fonts-noto-cjk (Chinese PDFs), chromium (browser tests); nodejs and npm when node is missing
+# (the JavaScript client tests install frappe-js-sdk from the npm registry).
+OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium $(if $(shell command -v node),,nodejs npm)
+JS_TESTS := tests/clients/js
 
 .PHONY: install os-deps run test bench clean-venv
 
-install: os-deps $(VENV)/.installed
+install: os-deps $(VENV)/.installed $(JS_TESTS)/node_modules/.installed
 
 os-deps:
 	@missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,6 +28,10 @@ $(VENV)/.installed: pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+$(JS_TESTS)/node_modules/.installed: $(JS_TESTS)/package.json
+	cd $(JS_TESTS) && npm install --no-audit --no-fund --silent
 	@touch $@
 
 run: install
