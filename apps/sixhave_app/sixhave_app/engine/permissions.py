@@ -174,20 +174,23 @@ def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
     return clauses
 
 
-def in_scope(ctx, doctype: str, values: dict) -> bool:
+def in_scope(ctx, doctype: str, values: dict, *, before: dict | None = None, creating: bool = False) -> bool:
     """Whether one document's values fall inside the user's scope: the list predicate, asked of
-    a single row."""
+    a single row. For the scoped tree itself, a new node must hang under a permitted node and a
+    moved one may only move to one."""
     if is_unrestricted(ctx):
         return True
     meta = ctx.meta(doctype)
     for allow, rules in _rules_by_allow(ctx, doctype).items():
         names = _allowed_names(ctx, allow, rules).subquery()
-        checks = []
+        links = [f.fieldname for f in meta.link_fields
+                 if f.options == allow and not getattr(f, "ignore_user_permissions", 0)]
         if doctype == allow:
-            checks.append(values.get("name"))
+            checks = [] if creating else [values.get("name")]
+            checks += [values.get(f) for f in links
+                       if creating or (before is not None and values.get(f) != before.get(f))]
         else:
-            checks += [values.get(f.fieldname) for f in meta.link_fields
-                       if f.options == allow and not getattr(f, "ignore_user_permissions", 0)]
+            checks = [values.get(f) for f in links]
         for value in checks:
             if value in (None, ""):
                 continue
@@ -250,7 +253,8 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
         check(ctx, doc.doctype, right, before)
     else:
         check(ctx, doc.doctype, right)
-    if action in ("create", "update", "update_after_submit") and not in_scope(ctx, doc.doctype, doc.as_dict(convert=False)):
+    if action in ("create", "update", "update_after_submit") and not in_scope(
+            ctx, doc.doctype, doc.as_dict(convert=False), before=before, creating=action == "create"):
         raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",
                               doctype=doc.doctype)
     if action in ("update", "create", "update_after_submit"):
