@@ -114,6 +114,7 @@ def main(argv=None) -> int:
                           "Start it (see .ci/run), pass --mariadb-url, or run with --backends sqlite.")
             return 2
     started = dt.datetime.now().astimezone()
+    engine = report.engine_revision()  # now, as the code this process imported, not as it ends
     root = Path(tempfile.mkdtemp(prefix="sixhave-bench-"))
     raw: dict[str, dict] = {}
     try:
@@ -136,7 +137,7 @@ def main(argv=None) -> int:
     console.print(f"goals met: {len(verdicts) - len(missed)} of {len(verdicts)}"
                   + (f"; missed: {'; '.join(missed)}" if missed else ""))
     console.print(f"indexes on tab{data.PARENT}: " + ", ".join(next(iter(raw.values()))["indexes"]))
-    info = report.machine({b: r["server"] for b, r in raw.items()})
+    info = report.machine({b: r["server"] for b, r in raw.items()}, engine)
     info["date"] = started.strftime("%Y-%m-%d %H:%M %Z")
     console.print("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()))
 

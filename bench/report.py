@@ -159,7 +159,7 @@ def engine_revision() -> str:
     return rev + (" + uncommitted engine changes" if dirty else "")
 
 
-def machine(servers: dict[str, str]) -> dict[str, str]:
+def machine(servers: dict[str, str], engine: str) -> dict[str, str]:
     mem_kb = _first("/proc/meminfo", "MemTotal")
     info = {
         "CPU": _first("/proc/cpuinfo", "model name") or platform.processor() or "?",
@@ -169,7 +169,7 @@ def machine(servers: dict[str, str]) -> dict[str, str]:
         "Python": platform.python_version(),
         "SQLAlchemy": sqlalchemy.__version__,
         "SQLite": sqlite3.sqlite_version,
-        "engine": engine_revision(),
+        "engine": engine,
     }
     if "mariadb" in servers:
         import mariadb

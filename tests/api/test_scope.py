@@ -87,8 +87,11 @@ def test_export_and_search_and_picker_are_scoped(http, world, records):
     assert values[0] == ("标题", "组织") and len(values) == 3
     search = http.get("/api/method/frappe.desk.search.search_link", headers=me, params={"doctype": "Test Org Record", "txt": tag})
     assert sorted(r["label"].split("-")[-1] for r in search.json()["message"]) == sorted(["锡山区", "东亭街道"])
-    picker = http.get("/api/method/frappe.desk.search.search_link", headers=me, params={"doctype": "Org Unit", "txt": ""})
-    assert sorted(r["value"] for r in picker.json()["message"]) == sorted(["锡山区", "东亭街道"])
+    picker = http.get("/api/method/frappe.desk.search.search_link", headers=me,
+                      params={"doctype": "Org Unit", "txt": "", "page_length": 100})
+    offered = {r["value"] for r in picker.json()["message"]}
+    assert {"锡山区", "东亭街道"} <= offered
+    assert not offered & {"无锡市", "梁溪区", "崇安寺街道", "健康社区", "市教育局"}
 
 
 def test_reviewer_writes_only_the_district_score(http, world, records):
