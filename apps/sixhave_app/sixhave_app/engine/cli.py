@@ -185,6 +185,20 @@ def generate_keys_cmd(obj, user):
     site.dispose()
 
 
+@main.command()
+@click.option("--burst", is_flag=True, help="处理完队列中的任务后退出")
+@click.pass_obj
+def worker(obj, burst):
+    """运行后台任务 worker（站点配置了 redis_url 时使用）。"""
+    from . import jobs
+
+    site = _open(obj)
+    try:
+        jobs.work(site, burst=burst)
+    except RuntimeError as exc:
+        _fail(exc)
+
+
 @main.command("execute")
 @click.argument("method")
 @click.option("--kwargs", default="{}", help="JSON 参数")

@@ -143,6 +143,7 @@ class Hooks:
         self.commands: list = []
         self.unrestricted_roles: list[str] = []  # roles that see everything (no org scope)
         self.method_aliases: dict[str, str] = {}
+        self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -164,6 +165,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.commands += [_resolve(h) for h in getattr(module, "commands", [])]
         hooks.unrestricted_roles += list(getattr(module, "unrestricted_roles", []))
         hooks.method_aliases.update(getattr(module, "method_aliases", {}))
+        hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
     return hooks
 
 
@@ -208,9 +210,11 @@ class Site:
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import permissions
+        from . import permissions, workflow, workflow_queue
 
         permissions.install(self)
+        workflow.install(self)
+        workflow_queue.install(self)
         for setup in self.hooks.on_site_open:
             setup(self)
 

@@ -28,6 +28,10 @@ BUILTIN_ALIASES = {
     "frappe.utils.print_format.download_pdf": "sixhave_app.engine.api.export.download_pdf",
     "frappe.www.printview.get_html_and_style": "sixhave_app.engine.api.export.get_html_and_style",
 }
+for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
+    BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
+for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):
+    BUILTIN_ALIASES[f"sixhave.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("get_list", "get_count", "get_value", "set_value", "get", "insert", "insert_many", "save",
               "submit", "cancel", "delete", "rename_doc", "get_single_value", "get_list", "bulk_update",
               "get_doc"):

@@ -1,0 +1,207 @@
+"""Review queues: Workflow Action documents opened and closed as documents move, the 待办 / 已办
+views, delegation (转办), batch actions, deadlines and the notifications of a new state."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from . import jobs, permissions
+from .errors import DoesNotExistError, PermissionError, SixhaveError, ValidationError
+from .users import ADMIN
+
+
+def on_state_entered(ctx, wf, doc, *, completed_role: str | None) -> None:
+    """Close the document's open queue items and open one for its new state (if anyone can act)."""
+    table = ctx.table("Workflow Action")
+    now = ctx.now()
+    ctx.conn.execute(table.update().where(table.c.reference_doctype == doc.doctype, table.c.reference_name == doc.name,
+                                          table.c.status == "Open")
+                     .values(status="Completed", completed_by=ctx.user, completed_by_role=completed_role,
+                             completed_on=now, modified=now, modified_by=ctx.user))
+    state = doc.get(wf.state_field) or wf.initial
+    roles = sorted({t.allowed for t in wf.outgoing(state)})
+    if not roles:
+        return
+    item = ctx.new_doc("Workflow Action", reference_doctype=doc.doctype, reference_name=doc.name, workflow_state=state,
+                       status="Open", permitted_roles=[{"role": r} for r in roles],
+                       due_date=deadline_for(ctx, wf, doc, state))
+    if wf.scope_field and ctx.meta("Workflow Action").has_field(wf.scope_field):
+        item.set(wf.scope_field, doc.get(wf.scope_field))
+    item.flags.ignore_permissions = True
+    item.insert()
+    jobs.enqueue(ctx, "sixhave_app.engine.notifications.notify_state", doctype=doc.doctype, name=doc.name,
+                 state=state, roles=roles, actor=ctx.user)
+
+
+def deadline_for(ctx, wf, doc, state: str) -> dt.date | None:
+    spec = wf.state(state)
+    if spec is None or not spec.phase:
+        return None
+    for hook in ctx.site.hooks.workflow_deadline:
+        value = hook(ctx, doc, spec.phase)
+        if value:
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------- 待办 / 已办
+def _role_table(ctx):
+    return ctx.table("Workflow Action Permitted Role")
+
+
+def todo_conditions(ctx, table) -> list:
+    """Open items one of my roles may act on, not delegated to someone else, in my scope."""
+    if ctx.user == ADMIN:
+        return [table.c.status == "Open"]
+    roles = _role_table(ctx)
+    mine = sa.exists(sa.select(roles.c.name).where(roles.c.parent == table.c.name, roles.c.parenttype == "Workflow Action",
+                                                   roles.c.role.in_(list(ctx.roles))))
+    return [table.c.status == "Open", sa.or_(table.c.user == ctx.user, sa.and_(table.c.user.is_(None), mine))]
+
+
+def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: bool | None = None,
+         filters=None, start: int = 0, page_length: int = 20, check_conditions: bool = True) -> dict:
+    """The documents I can act on now: counts per DocType and state, and one page of items."""
+    from . import workflow
+
+    table = ctx.table("Workflow Action")
+    base = todo_conditions(ctx, table) + permissions.scope_conditions(ctx, "Workflow Action", table)
+    if doctype:
+        base.append(table.c.reference_doctype == doctype)
+    if state:
+        base.append(table.c.workflow_state == state)
+    today = dt.date.today()
+    if overdue is True:
+        base.append(table.c.due_date < today)
+    if filters:
+        from .query import Builder
+
+        base += Builder(ctx, "Workflow Action").where(filters, None)
+    overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
+    counts = [{"reference_doctype": r[0], "workflow_state": r[1], "count": int(r[2]), "overdue": int(r[3] or 0)}
+              for r in ctx.conn.execute(sa.select(table.c.reference_doctype, table.c.workflow_state, sa.func.count(), overdue_col)
+                                        .where(*base).group_by(table.c.reference_doctype, table.c.workflow_state)
+                                        .order_by(table.c.reference_doctype, table.c.workflow_state))]
+    total = sum(c["count"] for c in counts)
+    cols = [table.c.name, table.c.reference_doctype, table.c.reference_name, table.c.workflow_state, table.c.due_date,
+            table.c.creation, table.c.user]
+    stmt = sa.select(*cols).where(*base).order_by(table.c.due_date.is_(None), table.c.due_date, table.c.creation.desc())
+    items = []
+    cursor = int(start or 0)
+    page_length = max(1, min(int(page_length or 20), 500))
+    while len(items) < page_length:
+        rows = ctx.conn.execute(stmt.offset(cursor).limit(page_length)).mappings().all()
+        if not rows:
+            break
+        cursor += len(rows)
+        for row in rows:
+            item = dict(row)
+            item["overdue"] = bool(item["due_date"] and item["due_date"] < today)
+            if check_conditions:
+                actions = _actions_for(ctx, workflow, item)
+                if not actions:
+                    total -= 1
+                    continue
+                item["actions"] = actions
+            items.append(item)
+            if len(items) >= page_length:
+                break
+    return {"total": total, "counts": counts, "items": items}
+
+
+def _actions_for(ctx, workflow, item: dict) -> list[str]:
+    """Actions open to me on one queue item (the condition and scope rule need the document)."""
+    wf = workflow.active_definition(ctx, item["reference_doctype"])
+    if wf is None:
+        return []
+    try:
+        doc = ctx.get_doc(item["reference_doctype"], item["reference_name"])
+    except (DoesNotExistError, PermissionError):
+        return []
+    values = doc.as_dict(convert=False)
+    return sorted({t.action for t in workflow.open_transitions(ctx, wf, values)})
+
+
+def done(ctx, *, doctype: str | None = None, start: int = 0, page_length: int = 20) -> dict:
+    filters = {"user": ctx.user}
+    if doctype:
+        filters["reference_doctype"] = doctype
+    rows = ctx.get_list("Workflow History", filters=filters, ignore_permissions=True,
+                        fields=["name", "reference_doctype", "reference_name", "from_state", "action", "to_state",
+                                "comment", "creation"], order_by="creation desc",
+                        limit_start=start, limit_page_length=page_length)
+    total = ctx.get_count("Workflow History", filters, ignore_permissions=True)
+    return {"total": total, "items": rows}
+
+
+# --------------------------------------------------------------------------- 转办
+def delegate(ctx, item_name: str, to_user: str, comment: str | None = None) -> dict:
+    """Hand one of my queue items to another user holding a permitted role and the same scope."""
+    from .context import Context
+
+    item = ctx.get_doc("Workflow Action", item_name)
+    if item.status != "Open":
+        raise ValidationError("该待办已处理，不能转办")
+    table = ctx.table("Workflow Action")
+    if not ctx.conn.execute(sa.select(table.c.name).where(table.c.name == item_name, *todo_conditions(ctx, table))).first():
+        raise PermissionError("只能转办自己的待办")
+    if not ctx.exists("User", to_user):
+        raise DoesNotExistError(f"用户 “{to_user}” 不存在")
+    permitted = {r.role for r in item.permitted_roles}
+    other = Context(ctx.site, user=to_user)
+    other._conn, other._tx = ctx._conn, ctx._tx  # the same transaction: one view of the data
+    try:
+        if not permitted & set(other.roles):
+            raise ValidationError(f"{to_user} 没有处理此事项的角色（需要：{'、'.join(sorted(permitted))}）")
+        scope = lambda c: {(r.allow, r.for_value, r.hide_descendants) for r in permissions.scope_rules(c)}  # noqa: E731
+        if scope(other) != scope(ctx) and not permissions.is_unrestricted(other):
+            raise ValidationError(f"{to_user} 与您的负责范围不同，不能转办")
+    finally:
+        other._conn = other._tx = None
+    item.user = to_user
+    item.delegated_by = ctx.user
+    item.flags.ignore_permissions = True
+    item.save()
+    history = ctx.new_doc("Workflow History", reference_doctype=item.reference_doctype, reference_name=item.reference_name,
+                          from_state=item.workflow_state, action="转办", to_state=item.workflow_state, user=ctx.user,
+                          comment=comment or f"转办给 {to_user}")
+    history.flags.ignore_permissions = True
+    history.insert()
+    jobs.enqueue(ctx, "sixhave_app.engine.notifications.notify_users", users=[to_user], doctype=item.reference_doctype,
+                 name=item.reference_name, subject=f"{ctx.user} 转办给您：{item.reference_doctype} {item.reference_name}（{item.workflow_state}）")
+    return item.as_dict()
+
+
+# --------------------------------------------------------------------------- batch
+def batch_apply(ctx, doctype: str, names: list[str], action: str, *, comment: str | None = None,
+                next_state: str | None = None) -> list[dict]:
+    """One action on many documents; each succeeds whole or fails whole, with its reason."""
+    from . import workflow
+
+    results = []
+    for name in names:
+        try:
+            doc = workflow.apply_action(ctx, doctype, name, action, comment=comment, next_state=next_state)
+            results.append({"name": name, "ok": True, "state": doc.get(workflow.active_definition(ctx, doctype).state_field)})
+        except SixhaveError as exc:
+            results.append({"name": name, "ok": False, "exc_type": exc.exc_type, "message": exc.message})
+    return results
+
+
+def query_conditions(ctx, doctype: str, table, ptype: str) -> list:
+    """Lists of Workflow Action show one's own queue; of Notification Log, one's own messages."""
+    if ctx.ignore_permissions or ctx.user == ADMIN or "System Manager" in ctx.roles:
+        return []
+    if doctype == "Workflow Action":
+        roles = _role_table(ctx)
+        mine = sa.exists(sa.select(roles.c.name).where(roles.c.parent == table.c.name, roles.c.parenttype == "Workflow Action",
+                                                       roles.c.role.in_(list(ctx.roles))))
+        return [sa.or_(table.c.user == ctx.user, table.c.completed_by == ctx.user, sa.and_(table.c.user.is_(None), mine))]
+    if doctype == "Notification Log":
+        return [table.c.for_user == ctx.user]
+    return []
+
+
+def install(site) -> None:
+    site.query_guards.append(query_conditions)
