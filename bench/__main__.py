@@ -39,8 +39,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--mariadb-url", default=os.environ.get("SIXHAVE_BENCH_MARIADB",
                                                          "mariadb+mariadbconnector://root@127.0.0.1:3306"),
                    help="server URL without database; each run creates and drops sixhave_bench_<hex>")
-    p.add_argument("--composite-index", action="store_true",
-                   help="experiment: before the queries, add an index on (org, status, recorded_on) by hand")
     p.add_argument("--profile", type=int, default=0, metavar="N",
                    help="after the timed run, profile N more API inserts per backend with cProfile")
     p.add_argument("--no-save", action="store_true", help=f"do not write the figures to {RESULTS.name}/")
@@ -76,8 +74,6 @@ def run_backend(backend: str, args, root: Path, progress: Progress, console: Con
             task = progress.add_task(f"{label}: bulk load to {args.rows:,} rows (setup)", total=missing)
             measure.bulk_load(site, missing, SEED + 1000, lambda n: progress.advance(task, n))
         out["rows"] = measure.row_count(site)
-        if args.composite_index:
-            sites.add_composite_index(site)
         out["indexes"] = sites.indexes(site, data.PARENT)
 
         task = progress.add_task(f"{label}: list page and count", total=args.repeat)
@@ -135,7 +131,7 @@ def main(argv=None) -> int:
     title = (f"sixhave bench — {args.inserts:,} inserts × {data.CHILD_ROWS} child rows, commit every "
              f"{args.commit_every}; page of {data.PAGE_LENGTH} and count over {rows}; "
              f"{args.repeat} timed calls each"
-             + ("; WITH A HAND-MADE (org, status, recorded_on) INDEX" if args.composite_index else ""))
+             )
     console.print()
     console.print(report.table(figures, title))
     verdicts = report.verdicts(figures)

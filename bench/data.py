@@ -53,6 +53,9 @@ PARENT_DOCTYPE = {
         {"fieldname": TABLE_FIELD, "fieldtype": "Table", "label": "Items", "options": CHILD},
     ],
     "permissions": [{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1}],
+    # A composite index declared in the DocType (the engine's `indexes` key) for the list people
+    # filter by org and status and sort by date: what an administrator adds for a hot list.
+    "indexes": [["org", "status", "recorded_on"]],
 }
 
 

@@ -71,14 +71,3 @@ def indexes(site: Site, doctype: str) -> list[str]:
     """The indexes the engine made on a DocType's table, as `col1+col2` strings (for the report)."""
     table = site.table(doctype).name
     return sorted("+".join(ix["column_names"]) for ix in sa.inspect(site.engine).get_indexes(table))
-
-
-COMPOSITE = ("org", "status", "recorded_on")
-
-
-def add_composite_index(site: Site) -> None:
-    """An experiment, not the engine: the index the page query wants (equality columns, then the
-    order column), which DocType meta cannot declare — only single-column indexes come from meta."""
-    table = site.table(data.PARENT)
-    with site.engine.begin() as conn:
-        sa.Index("ix_bench_" + "_".join(COMPOSITE), *[table.c[c] for c in COMPOSITE]).create(conn)

@@ -30,7 +30,7 @@ def test_series_and_format_and_autoincrement(ctx):
     n2 = int(ctx.insert({"doctype": "Test Counter", "title": "2"}).name)
     assert n2 == n1 + 1
     h = ctx.insert({"doctype": "Test Note", "title": "h"}).name
-    assert len(h) == 10
+    assert len(h) == 12
 
 
 def test_concurrent_inserts_get_distinct_numbers(site):

@@ -170,7 +170,7 @@ class Document:
                 row._v.update(parent=self.name, parenttype=self.doctype, parentfield=fieldname, idx=i,
                               docstatus=self.docstatus, modified=now, modified_by=user)
                 if not row._v.get("name"):
-                    row._v["name"] = naming.random_hash()
+                    row._v["name"] = naming.random_hash(16)
                 created = row._v.get("creation")
                 if not created or new:
                     row._v["creation"] = now
@@ -193,6 +193,7 @@ class Document:
         ctx.before_write(self, "create")
         self._set_defaults()
         self.run_method("before_insert")
+        given_name = bool(self._v.get("name") or self._v.get("__newname"))
         if self.meta.issingle:
             self.name = self.doctype
         elif self.get("amended_from") and not self._v.get("name"):
@@ -200,7 +201,10 @@ class Document:
         else:
             self._v["name"] = _clean_name(naming.make_name(ctx, self), self.meta)
         self._v.pop("__newname", None)
-        if not self.meta.issingle and storage.exists(ctx, self.doctype, self.name):
+        # Counters and hashes do not repeat; names people choose may, and are checked before any
+        # hook runs (the primary key still refuses a duplicate either way).
+        if not self.meta.issingle and (given_name or naming.chosen_by_user(self.meta)) \
+                and storage.exists(ctx, self.doctype, self.name):
             raise DuplicateEntryError(f"{self.meta.display_name} “{self.name}” 已存在", doctype=self.doctype, name=self.name)
         self._validate()
         if self.docstatus == DocStatus.SUBMITTED:

@@ -10,6 +10,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,7 +26,7 @@ DOCTYPE_KEYS = ("name", "module", "fields", "permissions", "istable", "issingle"
                 "is_tree", "autoname", "title_field", "search_fields", "sort_field", "sort_order",
                 "track_changes", "custom", "description", "nsm_parent_field", "image_field",
                 "allow_rename", "naming_rule", "label", "in_create", "read_only", "editable_grid",
-                "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry")
+                "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes")
 FIELD_KEYS = ("fieldname", "fieldtype", "label", "options", "reqd", "default", "unique", "length",
               "precision", "read_only", "hidden", "in_list_view", "in_standard_filter", "depends_on",
               "mandatory_depends_on", "read_only_depends_on", "fetch_from", "fetch_if_empty",
@@ -165,6 +166,8 @@ class Meta:
         self.fields: list[DocField] = [f if isinstance(f, DocField) else DocField.from_dict(f)
                                        for f in data.get("fields") or []]
         self.nsm_parent_field: str = data.get("nsm_parent_field") or ("parent_" + scrub(self.name))
+        # our extension: composite indexes for the lists people filter and sort most
+        self.indexes: list[list[str]] = [list(ix) for ix in data.get("indexes") or []]
         self._add_implied_fields()
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
 
@@ -198,25 +201,33 @@ class Meta:
     def has_field(self, fieldname: str) -> bool:
         return fieldname in self._by_name
 
-    @property
+    @cached_property
     def data_fields(self) -> list[DocField]:
         """Fields stored in this DocType's own table."""
         return [f for f in self.fields if f.has_column]
 
-    @property
+    @cached_property
     def table_fields(self) -> list[DocField]:
         return [f for f in self.fields if f.is_table]
 
-    @property
+    @cached_property
     def link_fields(self) -> list[DocField]:
         return [f for f in self.fields if f.fieldtype == "Link"]
 
     def column_names(self) -> list[str]:
-        std = list(STANDARD_COLUMNS) + (list(CHILD_COLUMNS) if self.istable else [])
-        return std + [f.fieldname for f in self.data_fields if f.fieldname not in std]
+        return list(self._column_names)
 
-    def valid_columns(self) -> set[str]:
-        return set(self.column_names())
+    @cached_property
+    def _column_names(self) -> tuple[str, ...]:
+        std = list(STANDARD_COLUMNS) + (list(CHILD_COLUMNS) if self.istable else [])
+        return tuple(std + [f.fieldname for f in self.data_fields if f.fieldname not in std])
+
+    def valid_columns(self) -> frozenset[str]:
+        return self._valid_columns
+
+    @cached_property
+    def _valid_columns(self) -> frozenset[str]:
+        return frozenset(self._column_names)
 
     def label_of(self, fieldname: str) -> str:
         f = self.get_field(fieldname)
@@ -308,6 +319,10 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
             raise MetaError(f"{where}: search_fields 中的 “{value}” 不是本表字段")
     if (data.get("sort_order") or "DESC").upper() not in ("ASC", "DESC"):
         raise MetaError(f"{where}: sort_order 须为 ASC 或 DESC")
+    columns = seen | implied | set(CHILD_COLUMNS)
+    for index in data.get("indexes") or []:
+        if not isinstance(index, (list, tuple)) or not index or any(c not in columns for c in index):
+            raise MetaError(f"{where}: 索引 {index} 须为本表字段名的列表")
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")

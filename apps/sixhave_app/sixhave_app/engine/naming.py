@@ -134,5 +134,11 @@ def _default_series(meta) -> str:
     return ""
 
 
-def random_hash(length: int = 10) -> str:
+def chosen_by_user(meta) -> bool:
+    """Whether names come from what people type (and so may collide with existing ones)."""
+    autoname = (meta.autoname or "").strip()
+    return not autoname or autoname.startswith("field:") or autoname.lower() == "prompt" or autoname.startswith("format:{")
+
+
+def random_hash(length: int = 12) -> str:
     return secrets.token_hex(length // 2 + 1)[:length]

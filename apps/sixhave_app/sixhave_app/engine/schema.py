@@ -68,6 +68,8 @@ def wanted_indexes(meta: Meta) -> list[IndexSpec]:
                 specs.setdefault((f.fieldname,), IndexSpec((f.fieldname,)))
     if meta.is_tree:
         specs[("lft", "rgt")] = IndexSpec(("lft", "rgt"))
+    for columns in meta.indexes:
+        specs.setdefault(tuple(columns), IndexSpec(tuple(columns)))
     return list(specs.values())
 
 

@@ -68,7 +68,8 @@ def insert(ctx, doc) -> None:
         save_single(ctx, doc)
         return
     try:
-        ctx.conn.execute(ctx.table(doc.doctype).insert().values(_row_values(meta, doc.values())))
+        # parameters, not .values(): one cached compiled statement for every insert of a DocType
+        ctx.conn.execute(ctx.table(doc.doctype).insert(), _row_values(meta, doc.values()))
     except sa.exc.IntegrityError as exc:
         raise _integrity(meta, exc, doc.name, doc.values()) from None
     insert_children(ctx, doc)
