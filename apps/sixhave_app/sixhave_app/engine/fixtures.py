@@ -13,8 +13,22 @@ CUSTOMISATION_DOCTYPES = ("Custom Field", "Property Setter")
 _VOLATILE = {"creation", "modified", "modified_by", "owner", "lft", "rgt"}
 
 
+def project_path(site) -> Path:
+    """The project folder (beside apps/ and sites/) whose fixtures/ and workflows/ a site uses."""
+    configured = site.config.get("project_path")
+    if configured:
+        return Path(configured)
+    import sixhave_app
+
+    return Path(sixhave_app.__file__).resolve().parents[3]  # apps/sixhave_app/sixhave_app/__init__.py
+
+
 def project_fixtures_path(site) -> Path:
-    return site.path.parent.parent / "fixtures"
+    return project_path(site) / "fixtures"
+
+
+def project_workflows_path(site) -> Path:
+    return project_path(site) / "workflows"
 
 
 def _file_for(doctype: str) -> str:
@@ -69,9 +83,10 @@ def import_folder(ctx, folder: Path) -> dict[str, int]:
 def upsert(ctx, record: dict) -> bool:
     data = dict(record)
     doctype = data.pop("doctype")
-    name = data.get("name")
     if not ctx.site.metas.exists(doctype):
         return False
+    autoname = ctx.meta(doctype).autoname or ""
+    name = data.get("name") or (data.get(autoname[6:].strip()) if autoname.startswith("field:") else None)
     if name and storage.exists(ctx, doctype, name):
         doc = ctx.get_doc(doctype, name)
         current = _clean(doc.as_dict())
@@ -95,4 +110,6 @@ def _same_value(a, b) -> bool:
         return True
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
+    if isinstance(a, (int, float, str)) and isinstance(b, (int, float, str)):
+        return str(a).strip() == str(b).strip()  # a Select holding "0" equals a JSON 0
     return a == b

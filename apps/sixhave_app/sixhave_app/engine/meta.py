@@ -95,6 +95,7 @@ class DocField:
     set_only_once: int = 0
     non_negative: int = 0
     print_hide: int = 0
+    ignore_user_permissions: int = 0
     extra: dict = dc_field(default_factory=dict)
 
     @classmethod

@@ -34,6 +34,9 @@ def migrate(site, *, progress: Callable[[str, int, int], None] | None = None,
             report["tables_created"] += int(result.created)
     with site.context(ignore_permissions=True) as ctx:
         report["fixtures"] = fixtures.import_folder(ctx, fixtures_path or fixtures.project_fixtures_path(site))
+    with site.context(ignore_permissions=True) as ctx:
+        # Workflows as data: loaded (and updated) from workflows/*.json on every migrate.
+        report["workflows"] = fixtures.import_folder(ctx, fixtures.project_workflows_path(site))
     for hook in site.hooks.after_migrate:
         with site.context(ignore_permissions=True) as ctx:
             hook(ctx)

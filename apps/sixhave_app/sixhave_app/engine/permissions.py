@@ -150,7 +150,7 @@ def scope_conditions(ctx, doctype: str, table) -> list:
             clauses.append(table.c.name.in_(names))
             continue
         for f in meta.link_fields:
-            if f.options != allow or f.extra.get("ignore_user_permissions") or getattr(f, "ignore_user_permissions", 0):
+            if f.options != allow or f.ignore_user_permissions:
                 continue
             col = table.c[f.fieldname]
             # a document that names no unit is governed by role alone
@@ -184,7 +184,7 @@ def in_scope(ctx, doctype: str, values: dict, *, before: dict | None = None, cre
     for allow, rules in _rules_by_allow(ctx, doctype).items():
         names = _allowed_names(ctx, allow, rules).subquery()
         links = [f.fieldname for f in meta.link_fields
-                 if f.options == allow and not getattr(f, "ignore_user_permissions", 0)]
+                 if f.options == allow and not f.ignore_user_permissions]
         if doctype == allow:
             checks = [] if creating else [values.get("name")]
             checks += [values.get(f) for f in links

@@ -144,6 +144,7 @@ class Hooks:
         self.unrestricted_roles: list[str] = []  # roles that see everything (no org scope)
         self.method_aliases: dict[str, str] = {}
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
+        self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -166,6 +167,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.unrestricted_roles += list(getattr(module, "unrestricted_roles", []))
         hooks.method_aliases.update(getattr(module, "method_aliases", {}))
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
+        hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
     return hooks
 
 

@@ -215,6 +215,8 @@ def condition_allows(ctx, transition: Transition, values: dict) -> bool:
     helpers = {"user": ctx.user, "roles": list(ctx.roles),
                "count": lambda doctype, filters=None: ctx.get_count(doctype, filters, ignore_permissions=True),
                "today": dt.date.today, "now": dt.datetime.now}
+    for name, fn in ctx.site.hooks.condition_helpers.items():
+        helpers[name] = (lambda f: lambda *args: f(ctx, *args))(fn)
     try:
         return bool(expressions.evaluate(transition.condition, values, **helpers))
     except expressions.ExpressionError as exc:
