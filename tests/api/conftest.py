@@ -87,6 +87,12 @@ PEOPLE = {
     "secretary": (["支部书记"], ["健康社区"]),
     "two_districts": (["区级管理员"], ["梁溪区", "锡山区"]),
     "city_admin": (["市级管理员"], []),
+    "city_reviewer": (["市级审核员"], ["无锡市"]),
+    "city_reviewer2": (["市级审核员"], ["无锡市"]),
+    "liangxi_reviewer2": (["区级审核员"], ["梁溪区"]),
+    "xishan_reviewer": (["区级审核员"], ["锡山区"]),
+    "unit_reviewer": (["单位审核员"], ["市教育局"]),
+    "street_liaison": (["街道联络员"], ["崇安寺街道"]),
     "sysman": (["System Manager"], []),
     "nobody": ([], []),
 }
@@ -111,6 +117,13 @@ def world(site) -> World:
             person.api_key, person.api_secret = keys["api_key"], keys["api_secret"]
             people[key] = person
     return World({u: u for u, _, _ in ORGS}, people)
+
+
+def call(http, person, method, verb="POST", **params):
+    """Call /api/method/<method> as `person` (token auth); JSON body for POST, query for GET."""
+    if verb == "GET":
+        return http.get(f"/api/method/{method}", headers=person.token, params=params)
+    return http.post(f"/api/method/{method}", headers=person.token, json=params)
 
 
 @pytest.fixture

@@ -86,6 +86,8 @@ def compile_expression(text: str) -> ast.Expression:
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise ExpressionError(f"表达式 “{text}” 含不允许的语法：{type(node).__name__}")
+        if isinstance(node, ast.Name) and node.id.startswith("__"):
+            raise ExpressionError(f"表达式 “{text}” 不能使用名称 “{node.id}”")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
             raise ExpressionError(f"表达式 “{text}” 不能访问以下划线开头的属性")
         if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):

@@ -123,8 +123,19 @@ def _rules_by_allow(ctx, doctype: str) -> dict[str, list[ScopeRule]]:
 
 def _allowed_names(ctx, allow: str, rules: list[ScopeRule]):
     """A subquery of the names a user may reach in `allow`: each permitted node and, for trees,
-    every node inside its lft/rgt range (no list of ids, no recursion)."""
+    every node inside its lft/rgt range (no list of ids, no recursion). Built once per set of
+    rules and kept with the permission caches (it holds no values that change with the data)."""
     target = ctx.table(allow)
+    key = ("allowed_names", allow, tuple(rules))
+    cached = ctx.site.perm_cache.get(key)
+    if cached is not None and cached[0] is target:  # the same table: meta has not been reloaded
+        return cached[1]
+    names = _build_allowed_names(ctx, allow, rules, target)
+    ctx.site.perm_cache[key] = (target, names)
+    return names
+
+
+def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
     exact = [r.for_value for r in rules if r.hide_descendants or not ctx.meta(allow).is_tree]
     ranged = [r.for_value for r in rules if not r.hide_descendants and ctx.meta(allow).is_tree]
     conds = []
