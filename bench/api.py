@@ -156,7 +156,6 @@ def bulk_load(site: Site, tree: Tree, count: int, seed: int, chunk: int = 5000) 
                                  recorded_on=_FIRST_DAY + dt.timedelta(days=rng.randrange(4 * 365))))
             conn.execute(table.insert(), rows)
             conn.commit()
-    analyze(site)
 
 
 def analyze(site: Site) -> None:
@@ -273,6 +272,40 @@ class Server:
             pass
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all cores have spent busy since boot (/proc/stat), None where there is none."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return None
+    values = [int(v) for v in fields]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU seconds used so far by a local MariaDB/MySQL server process, None when none is seen."""
+    tick, total, seen = os.sysconf("SC_CLK_TCK"), 0, False
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() not in ("mariadbd", "mysqld"):
+                continue
+            fields = (comm.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        seen = True
+    return total / tick if seen else None
+
+
+def own_cpu_seconds() -> float:
+    """CPU used by this process and its finished children (wrk runs as one)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def page_path() -> str:
     query = urlencode({"fields": json.dumps(PAGE_FIELDS), "filters": json.dumps(PAGE_FILTERS),
                        "order_by": PAGE_ORDER, "limit_page_length": PAGE_LENGTH}, quote_via=quote)
@@ -307,6 +340,9 @@ class Load:
     note: str = ""
     server_user_s: float | None = None
     server_sys_s: float | None = None
+    generator_cpu_s: float | None = None
+    machine_busy_s: float | None = None
+    database_cpu_s: float | None = None
 
     @property
     def server_cpu_ms(self) -> float | None:
@@ -574,6 +610,16 @@ def print_results(load: Load, backend: str, server: str, workers: int, rows: int
         console.print(f"server CPU: {load.server_cpu_ms:.2f} ms per request (user {load.server_user_s:.1f} s, "
                       f"system {load.server_sys_s:.1f} s over the run) — {m['cpus']} cores given to the server "
                       f"alone would serve at most ≈ {m['cpus'] * 1000 / load.server_cpu_ms:,.0f} requests/s")
+        if load.machine_busy_s is not None:
+            server_s = load.server_user_s + load.server_sys_s
+            database_s = load.database_cpu_s or 0.0
+            other = max(0.0, load.machine_busy_s - server_s - load.generator_cpu_s - database_s)
+            database = (f"MariaDB server {database_s / load.seconds:.2f} "
+                        f"({database_s * 1000 / max(load.requests, 1):.2f} ms per request), "
+                        if load.database_cpu_s is not None else "")
+            console.print(f"cores busy during the run (of {m['cpus']}): sixhave server {server_s / load.seconds:.2f}, "
+                          f"{database}load generator {load.generator_cpu_s / load.seconds:.2f}, "
+                          f"everything else on the machine {other / load.seconds:.2f}")
     console.print(f"machine: {m['cpus']} × {m['cpu']}, {m['ram']}, Python {m['python']}; {server}; "
                   f"load average (1 min) before the server started: {load_before} — other busy processes "
                   f"lower the figure")
@@ -614,6 +660,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=16, help="connections kept busy at once")
     p.add_argument("--seconds", type=float, default=10, help="length of the measured run")
     p.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load first (every worker warms)")
+    p.add_argument("--no-analyze", action="store_true",
+                   help="skip ANALYZE after the bulk load (SQLite then plans without statistics)")
     p.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
                    help="auto: wrk when installed, else the asyncio client")
     p.add_argument("--wrk-threads", type=int, default=2)
@@ -646,11 +694,14 @@ def main(argv=None) -> int:
             tree = build_tree(site)
             define_doctype(site)
             bulk_load(site, tree, args.rows, SEED)
+            if not args.no_analyze:
+                analyze(site)
             keys = make_user(site, SCOPED_DISTRICT)
             rows, version = row_count(site), server_version(site)
             site.dispose()
         console.print(f"setup: {version}, {len(tree.units())} org units, {rows:,} rows of {DOCTYPE} "
-                      f"in {time.perf_counter() - t0:.1f} s; user {USER} scoped to {SCOPED_DISTRICT}")
+                      f"in {time.perf_counter() - t0:.1f} s{'' if args.no_analyze else ', then ANALYZE'}; "
+                      f"user {USER} scoped to {SCOPED_DISTRICT}")
         headers = {"Authorization": f"token {keys['api_key']}:{keys['api_secret']}"}
         path = page_path()
         load_before = machine()["load"]
@@ -664,12 +715,17 @@ def main(argv=None) -> int:
             with console.status(f"warm-up {args.warmup:.0f} s ({args.generator})…"):
                 run_load(args.generator, server.url + path, headers, args.warmup, args.concurrency, args.wrk_threads)
         with console.status(f"measuring {args.seconds:.0f} s ({args.generator}, {args.concurrency} connections)…"):
-            before = server.cpu_seconds()
+            database = database_cpu_seconds() if args.backend == "mariadb" else None
+            before, own, busy = server.cpu_seconds(), own_cpu_seconds(), machine_busy_seconds()
             load = run_load(args.generator, server.url + path, headers, args.seconds, args.concurrency,
                             args.wrk_threads)
-            after = server.cpu_seconds()
+            after, own, busy = server.cpu_seconds(), own_cpu_seconds() - own, (
+                None if busy is None else machine_busy_seconds() - busy)
+            if database is not None:
+                load.database_cpu_s = database_cpu_seconds() - database
             if before and after:
                 load.server_user_s, load.server_sys_s = after[0] - before[0], after[1] - before[1]
+            load.generator_cpu_s, load.machine_busy_s = own, busy
         server.stop()
         print_results(load, args.backend, version, args.workers, rows, load_before)
         if load.errors:

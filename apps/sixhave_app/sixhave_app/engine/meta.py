@@ -168,7 +168,10 @@ class Meta:
                                        for f in data.get("fields") or []]
         self.nsm_parent_field: str = data.get("nsm_parent_field") or ("parent_" + scrub(self.name))
         # our extension: composite indexes for the lists people filter and sort most
-        self.indexes: list[list[str]] = [list(ix) for ix in data.get("indexes") or []]
+        indexes = data.get("indexes") or []
+        if isinstance(indexes, str):  # from a Property Setter or a JSON field
+            indexes = json.loads(indexes or "[]")
+        self.indexes: list[list[str]] = [list(ix) for ix in indexes]
         self._add_implied_fields()
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
 
@@ -321,7 +324,13 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     if (data.get("sort_order") or "DESC").upper() not in ("ASC", "DESC"):
         raise MetaError(f"{where}: sort_order 须为 ASC 或 DESC")
     columns = seen | implied | set(CHILD_COLUMNS)
-    for index in data.get("indexes") or []:
+    indexes = data.get("indexes") or []
+    if isinstance(indexes, str):
+        try:
+            indexes = json.loads(indexes or "[]")
+        except ValueError:
+            raise MetaError(f"{where}: 索引 (indexes) 不是有效的 JSON") from None
+    for index in indexes:
         if not isinstance(index, (list, tuple)) or not index or any(c not in columns for c in index):
             raise MetaError(f"{where}: 索引 {index} 须为本表字段名的列表")
     for perm in data.get("permissions") or []:

@@ -183,30 +183,50 @@ def _actor_roles(ctx) -> set[str]:
     return set(ctx.roles) | ({ADMIN} if ctx.user == ADMIN else set())
 
 
-def scope_allows(ctx, wf: Definition, transition: Transition, values: dict) -> bool:
+def scope_allows(ctx, wf: Definition, transition: Transition, values: dict, memo: dict | None = None) -> bool:
     """The actor's unit must be the document's unit at `scope_level`, or one above it."""
     if not transition.scope_level or permissions.is_unrestricted(ctx):
         return True
     org_value = values.get(wf.scope_field)
     if not org_value:
         return False
+    if memo is not None:
+        key = ("scope", org_value, transition.scope_level)
+        if key not in memo:
+            memo[key] = _scope_allows(ctx, wf, transition, org_value)
+        return memo[key]
+    return _scope_allows(ctx, wf, transition, org_value)
+
+
+def _scope_allows(ctx, wf: Definition, transition: Transition, org_value: str) -> bool:
+    return org_value in _scope_allowed_orgs(ctx, wf, transition.scope_level, [org_value])
+
+
+def prefill_scope(ctx, wf: Definition, values_list: list[dict], memo: dict) -> None:
+    """Answer the scope rule for a page of documents with one query per level, into `memo`."""
+    if not wf.scope_field or permissions.is_unrestricted(ctx):
+        return
+    orgs = sorted({v.get(wf.scope_field) for v in values_list if v.get(wf.scope_field)})
+    for level in sorted({t.scope_level for t in wf.transitions if t.scope_level}):
+        allowed = _scope_allowed_orgs(ctx, wf, level, orgs)
+        for org in orgs:
+            memo[("scope", org, level)] = org in allowed
+
+
+def _scope_allowed_orgs(ctx, wf: Definition, level: str, org_values: list[str]) -> set[str]:
     tree_doctype = ctx.meta(wf.document_type).get_field(wf.scope_field).options
     rules = [r for r in permissions.scope_rules(ctx) if r.allow == tree_doctype]
     if not rules:
-        return True  # a user without a unit is not limited to one
+        return set(org_values)  # a user without a unit is not limited to one
     tree = ctx.table(tree_doctype)
-    level_col = tree.c[wf.scope_level_field]
-    node = ctx.conn.execute(sa.select(tree.c.lft, tree.c.rgt).where(tree.c.name == org_value)).first()
-    if node is None:
-        return False
-    # the document's ancestor-or-self at the named level
-    anchor = ctx.conn.execute(sa.select(tree.c.lft, tree.c.rgt).where(
-        tree.c.lft <= node.lft, tree.c.rgt >= node.rgt, level_col == transition.scope_level)).first()
-    if anchor is None:
-        return False
-    held = ctx.conn.execute(sa.select(tree.c.name).where(
-        tree.c.name.in_([r.for_value for r in rules]), tree.c.lft <= anchor.lft, tree.c.rgt >= anchor.rgt).limit(1)).first()
-    return held is not None
+    doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
+    # one query: the document's ancestor-or-self at the named level, inside one of my units
+    stmt = (sa.select(sa.distinct(doc_node.c.name))
+            .select_from(doc_node.join(anchor, sa.and_(anchor.c.lft <= doc_node.c.lft, anchor.c.rgt >= doc_node.c.rgt,
+                                                        anchor.c[wf.scope_level_field] == level))
+                         .join(held, sa.and_(held.c.lft <= anchor.c.lft, held.c.rgt >= anchor.c.rgt)))
+            .where(doc_node.c.name.in_(org_values), held.c.name.in_([r.for_value for r in rules])))
+    return set(ctx.conn.execute(stmt).scalars())
 
 
 def condition_allows(ctx, transition: Transition, values: dict) -> bool:
@@ -223,7 +243,8 @@ def condition_allows(ctx, transition: Transition, values: dict) -> bool:
         raise ValidationError(f"流程条件无效：{exc.message}") from None
 
 
-def open_transitions(ctx, wf: Definition, values: dict, *, check_condition: bool = True) -> list[Transition]:
+def open_transitions(ctx, wf: Definition, values: dict, *, check_condition: bool = True,
+                     memo: dict | None = None) -> list[Transition]:
     """The transitions this user may take now: role, self-approval, scope and condition."""
     roles = _actor_roles(ctx)
     state = current_state(wf, values)
@@ -233,7 +254,7 @@ def open_transitions(ctx, wf: Definition, values: dict, *, check_condition: bool
             continue
         if not t.allow_self_approval and values.get("owner") == ctx.user and ctx.user != ADMIN:
             continue
-        if not scope_allows(ctx, wf, t, values):
+        if not scope_allows(ctx, wf, t, values, memo):
             continue
         if check_condition and not condition_allows(ctx, t, values):
             continue

@@ -50,14 +50,41 @@ def _role_table(ctx):
     return ctx.table("Workflow Action Permitted Role")
 
 
+def actionable_states(ctx) -> dict[str, list[str]]:
+    """DocType → the states in which one of my roles has a transition (from the active workflows).
+    Filtering the queue by these first lets an index do the work before any role check."""
+    key = ("actionable", frozenset(ctx.roles))
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        from . import storage, workflow
+
+        table = ctx.table("Workflow")
+        names = ctx.conn.execute(sa.select(table.c.name).where(table.c.is_active == 1)).scalars().all()
+        roles = set(ctx.roles)
+        cached = {}
+        for name in names:
+            wf = workflow.definition_from(storage.load(ctx, "Workflow", name))
+            states = sorted({t.state for t in wf.transitions if t.allowed in roles})
+            if states:
+                cached[wf.document_type] = states
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
 def todo_conditions(ctx, table) -> list:
-    """Open items one of my roles may act on, not delegated to someone else, in my scope."""
+    """Open items one of my roles may act on, not delegated to someone else, or delegated to me."""
     if ctx.user == ADMIN:
         return [table.c.status == "Open"]
-    roles = _role_table(ctx)
-    mine = sa.exists(sa.select(roles.c.name).where(roles.c.parent == table.c.name, roles.c.parenttype == "Workflow Action",
-                                                   roles.c.role.in_(list(ctx.roles))))
-    return [table.c.status == "Open", sa.or_(table.c.user == ctx.user, sa.and_(table.c.user.is_(None), mine))]
+    pairs = [(doctype, state) for doctype, names in actionable_states(ctx).items() for state in names]
+    if not pairs:
+        return [sa.false()]
+    wanted = sa.or_(*[sa.and_(table.c.status == "Open", table.c.reference_doctype == doctype, table.c.workflow_state == state)
+                      for doctype, state in pairs])
+    # My roles are turned into the (DocType, state) pairs where the active workflows give them an
+    # action, so an index on (status, reference_doctype, workflow_state, org) finds my items with
+    # no per-row role lookup. An item delegated to me is in such a state too (delegation goes only
+    # to holders of a permitted role); one delegated to someone else is theirs alone.
+    return [wanted, sa.or_(table.c.user.is_(None), table.c.user == ctx.user)]
 
 
 def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: bool | None = None,
@@ -91,36 +118,45 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     cursor = int(start or 0)
     page_length = max(1, min(int(page_length or 20), 500))
     while len(items) < page_length:
-        rows = ctx.conn.execute(stmt.offset(cursor).limit(page_length)).mappings().all()
+        rows = [dict(r) for r in ctx.conn.execute(stmt.offset(cursor).limit(page_length)).mappings()]
         if not rows:
             break
         cursor += len(rows)
-        for row in rows:
-            item = dict(row)
+        actions = _actions_for(ctx, workflow, rows) if check_conditions else {}
+        for item in rows:
             item["overdue"] = bool(item["due_date"] and item["due_date"] < today)
             if check_conditions:
-                actions = _actions_for(ctx, workflow, item)
-                if not actions:
+                item["actions"] = actions.get((item["reference_doctype"], item["reference_name"]), [])
+                if not item["actions"]:
                     total -= 1
                     continue
-                item["actions"] = actions
             items.append(item)
             if len(items) >= page_length:
                 break
     return {"total": total, "counts": counts, "items": items}
 
 
-def _actions_for(ctx, workflow, item: dict) -> list[str]:
-    """Actions open to me on one queue item (the condition and scope rule need the document)."""
-    wf = workflow.active_definition(ctx, item["reference_doctype"])
-    if wf is None:
-        return []
-    try:
-        doc = ctx.get_doc(item["reference_doctype"], item["reference_name"])
-    except (DoesNotExistError, PermissionError):
-        return []
-    values = doc.as_dict(convert=False)
-    return sorted({t.action for t in workflow.open_transitions(ctx, wf, values)})
+def _actions_for(ctx, workflow, rows: list[dict]) -> dict[tuple[str, str], list[str]]:
+    """Actions open to me on a page of queue items: the documents' rows loaded in one query per
+    DocType (permission-filtered), conditions and scope rules evaluated on them."""
+    out: dict[tuple[str, str], list[str]] = {}
+    by_doctype: dict[str, list[str]] = {}
+    for row in rows:
+        by_doctype.setdefault(row["reference_doctype"], []).append(row["reference_name"])
+    memo: dict = {}
+    for doctype, names in by_doctype.items():
+        wf = workflow.active_definition(ctx, doctype)
+        if wf is None:
+            continue
+        try:
+            documents = ctx.get_list(doctype, fields=["*"], filters=[["name", "in", names]], limit_page_length=0)
+        except PermissionError:
+            continue
+        workflow.prefill_scope(ctx, wf, documents, memo)
+        for values in documents:
+            transitions = workflow.open_transitions(ctx, wf, values, memo=memo)
+            out[(doctype, values["name"])] = sorted({t.action for t in transitions})
+    return out
 
 
 def done(ctx, *, doctype: str | None = None, start: int = 0, page_length: int = 20) -> dict:
