@@ -119,6 +119,17 @@ def world(site) -> World:
     return World({u: u for u, _, _ in ORGS}, people)
 
 
+def ensure_template(site, year: int) -> str:
+    """A scoring template for `year` (the city opens each year from the last one's)."""
+    from sixhave_app.six_haves import scoring
+
+    with site.context() as ctx:
+        name = ctx.get_value("Scoring Template", {"year": year}, "name")
+        if not name:
+            name = scoring.copy_template(ctx, ctx.get_value("Scoring Template", {"year": 2018}, "name"), year).name
+    return name
+
+
 def call(http, person, method, verb="POST", **params):
     """Call /api/method/<method> as `person` (token auth); JSON body for POST, query for GET."""
     if verb == "GET":

@@ -9,8 +9,14 @@ import threading
 import httpx
 import pytest
 
-from tests.api.conftest import call
+from tests.api.conftest import call, ensure_template
 from tests.conftest import unique
+
+
+@pytest.fixture(scope="module", autouse=True)
+def templates(site):
+    for year in list(range(2017, 2027)) + [2030, 2031, 2032]:
+        ensure_template(site, year)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +29,9 @@ def branch(server, world):
         return r.json()["data"]
 
 
-def new_assessment(http, world, branch, year=2018):
+def new_assessment(http, world, branch, year=2018, site=None):
+    if site is not None:
+        ensure_template(site, year)
     r = http.post("/api/resource/Self Assessment", headers=world["secretary"].token, json={
         "party_org": branch["name"], "year": year,
         "items": [{"code": "1.1", "content": "组织设置", "points": 3, "self_score": 3},
@@ -55,7 +63,7 @@ def test_the_yearly_review_end_to_end(http, world, branch):
     assert [a["action"] for a in actions] == ["提交"]
     row = doc["items"][0]
     ok = http.put(f"/api/resource/Self Assessment/{name}", headers=secretary.token,
-                  json={"items": [{**row, "self_score": 2.5}, doc["items"][1]], "self_opinion": "自评属实"})
+                  json={"items": [{**row, "self_score": 2.5}] + doc["items"][1:], "self_opinion": "自评属实"})
     assert ok.status_code == 200, ok.text
     forced = http.put(f"/api/resource/Self Assessment/{name}", headers=secretary.token, json={"workflow_state": "达标"})
     assert forced.status_code == 403

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import call
-from tests.api.test_self_assessment_workflow import act, fresh, new_assessment
+from tests.api.test_self_assessment_workflow import act, fresh, new_assessment, templates  # noqa: F401
 from tests.conftest import unique
 
 

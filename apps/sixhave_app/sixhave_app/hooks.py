@@ -10,3 +10,9 @@ workflow_deadline = ["sixhave_app.six_haves.programme.phase_deadline"]
 
 # Helpers workflow conditions may call, e.g. quota(doc.year) in 示范申报's 授牌 transition.
 condition_helpers = {"quota": "sixhave_app.six_haves.programme.demonstration_quota"}
+commands = ["sixhave_app.six_haves.demo.demo_command"]
+
+# The app's methods, under short names: /api/method/sixhave.app.<name>
+method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (
+    "open_year", "refresh_evidence", "make_rectification", "draw_spot_check", "publish_notice", "alerts",
+    "party_calendar", "dashboard", "drill_down")}

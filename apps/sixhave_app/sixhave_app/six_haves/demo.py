@@ -267,7 +267,10 @@ class _Demo:
         self.org_names: set[str] = set()
         self.branches_at: Counter = Counter()  # branches per (parent unit, 党支部/党小组), for ordinals
         self.communities: dict[str, list[str]] = {}  # street → its communities
-        self.kinds = set(ctx.get_all("Activity Kind", pluck="name", ignore_permissions=True))
+        kinds = ctx.get_all("Activity Kind", fields=["name", "is_collective_study"], ignore_permissions=True)
+        self.kinds = {k["name"] for k in kinds}
+        # kinds that count as the month's collective study: a month "without study" has none of them
+        self.study_kinds = {k["name"] for k in kinds if k["is_collective_study"]} | {"集体学习"}
         field_ = ctx.meta("Party Member").get_field("co_managing_org")
         self.co_management_required = bool(field_ is not None and field_.mandatory_depends_on)
         self.branches: list[Branch] = []
@@ -454,12 +457,15 @@ class _Demo:
     # ------------------------------------------------------------------ people
     def make_people(self, b: Branch) -> None:
         rng, year = b.rng, self.year
+        r = rng.random()
         if b.org_type == "党小组":
             size = rng.randint(3, 7)
-        elif rng.random() < 0.15:
-            size = rng.randint(3, 6)
+        elif r < 0.4:
+            size = rng.randint(4, 9)
+        elif r < 0.85:
+            size = rng.randint(10, 16)
         else:
-            size = int(rng.triangular(7, 40, 11))
+            size = rng.randint(17, 30)
         if b.org_type == "党支部" and size >= 15:
             posts = ["书记", "副书记", "组织委员", "宣传委员", "纪检委员"]
         elif b.org_type == "党支部" and size >= 7:
@@ -578,7 +584,7 @@ class _Demo:
             if month not in skipped_months:
                 plan.append(("集体学习", self.day_in(rng, month, 5, 20)))
         regular = ["党小组会"] if b.org_type == "党小组" else ["支部党员大会", "党课"] + (
-            ["支委会"] if len(b.committee) > 1 else []) + (["党小组会"] if len(b.people) >= 15 else [])
+            ["支委会"] if len(b.committee) > 1 else []) + (["党小组会"] if len(b.people) >= 10 else [])
         missed = set()
         if "missed_meetings" in gaps:
             missed = {(rng.choice(regular), rng.randint(1, 4)) for _ in range(rng.randint(1, 3))}
@@ -605,6 +611,7 @@ class _Demo:
         homebound = [p for p in b.people if p.homebound]
         if homebound and "no_home_study" not in gaps:
             plan += [("送学上门", self.day_in(rng, quarter * 3 - 1)) for quarter in range(1, 5)]
+        plan = [(kind, day) for kind, day in plan if not (day.month in skipped_months and kind in self.study_kinds)]
         plan.sort(key=lambda item: (item[1], item[0]))
         out = []
         for kind, day in plan:
@@ -676,8 +683,9 @@ class _Demo:
         out = []
         spring = dt.date(year, *SPRING_FESTIVAL.get(year, (2, 1)))
         ninth = dt.date(year, *DOUBLE_NINTH.get(year, (10, 15)))
+        eldest = max(b.people, key=lambda p: (p.age_on(spring), p.key))
         for p in b.people:
-            if p.retire_type == "离休" or p.homebound or p.age_on(spring) >= 85:
+            if p.retire_type == "离休" or p.homebound or p.age_on(spring) >= 85 or p is eldest:
                 for festival, label in ((spring, "春节"), (ninth, "重阳节")):
                     if p.active_on(festival):
                         out.append({"party_org": b.name, "member": p.name, "trigger": "重大节日", "event_date": festival,

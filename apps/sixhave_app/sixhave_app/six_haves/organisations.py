@@ -34,3 +34,12 @@ def ensure_tree_node(doc) -> None:
         node.level = level
         node.flags.ignore_permissions = True
         node.save()
+
+
+def count_members(ctx, party_org: str | None) -> None:
+    """Keep the branch's member count (members on the roll) current."""
+    if not party_org or not ctx.exists("Party Organization", party_org):
+        return
+    count = ctx.get_count("Party Member", {"party_org": party_org, "status": "在册"}, ignore_permissions=True)
+    table = ctx.table("Party Organization")
+    ctx.conn.execute(table.update().where(table.c.name == party_org).values(member_count=count))

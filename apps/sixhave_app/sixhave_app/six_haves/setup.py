@@ -14,6 +14,21 @@ ROLES = {
 
 
 def after_migrate(ctx) -> None:
+    ensure_roles(ctx)
+    from sixhave_app.engine.fixtures import project_fixtures_path
+    from sixhave_app.six_haves import scoring
+
+    rubric = project_fixtures_path(ctx.site) / "rubric-default.yaml"
+    if rubric.exists():
+        scoring.load_default_template(ctx, rubric, 2018)  # the shipped rubric is the 2018 template
+    try:
+        from sixhave_app.six_haves.org_tree import ensure_city_tree
+    except ImportError:  # pragma: no cover - the tree module ships with the app
+        return
+    ensure_city_tree(ctx)
+
+
+def ensure_roles(ctx) -> None:
     for role, description in ROLES.items():
         if ctx.exists("Role", role):
             doc = ctx.get_doc("Role", role)

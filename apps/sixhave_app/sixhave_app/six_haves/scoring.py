@@ -1,0 +1,171 @@
+"""Scoring: the yearly template (loaded from the rubric, copied year to year, frozen once used),
+and a self assessment's rows, totals and results per level (自评, 区级/单位, 市级)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from sixhave_app.engine.errors import PermissionError, ValidationError
+
+LEVELS = ("self", "district", "city")
+LEVEL_WORDS = {"self": "自评", "district": "区级（单位）", "city": "市级"}
+FINAL_STATES = ("达标", "不达标")
+
+
+def _d(value) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+# --------------------------------------------------------------------------- templates
+def template_from_rubric(path: Path, year: int) -> dict:
+    """The rubric file (data) as a Scoring Template document."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    head = data["template"]
+    items = []
+    for category in data["categories"]:
+        for item in category["items"]:
+            evidence = item.get("evidence") or {}
+            params = {k: v for k, v in evidence.items() if k != "rule"}
+            items.append({"category_code": str(category["code"]), "category": category["name"], "code": str(item["code"]),
+                          "content": item["content"], "standard": item.get("standard"), "points": item["points"],
+                          "evidence_rule": evidence.get("rule"), "evidence_params": params or None})
+    return {"doctype": "Scoring Template", "year": year, "title": f"{year}年 " + head["title"],
+            "total_points": head.get("total_points", 100), "pass_score": head["pass_score"],
+            "demonstration_score": head["demonstration_score"], "bonus_cap": head.get("bonus_cap", 0),
+            "items": items,
+            "bonus_items": [{"code": b["code"], "content": b["content"], "points": b["points"]} for b in data.get("bonus") or []],
+            "veto_items": [{"code": v["code"], "content": v["content"]} for v in data.get("veto") or []]}
+
+
+TARGET_PASS_RATES = {2018: 80, 2019: 90, 2020: 100}
+
+
+def load_default_template(ctx, rubric: Path, year: int = 2018) -> str | None:
+    """The shipped rubric becomes the first year's template (once)."""
+    if ctx.get_value("Scoring Template", {"year": year}, "name", ignore_permissions=True):
+        return None
+    data = template_from_rubric(rubric, year)
+    data["target_pass_rate"] = TARGET_PASS_RATES.get(year)
+    doc = ctx.new_doc("Scoring Template", {k: v for k, v in data.items() if k != "doctype"})
+    doc.flags.ignore_permissions = True
+    doc.insert()
+    return doc.name
+
+
+def copy_template(ctx, source: str, year: int) -> "object":
+    """A new year starts as a copy of the last."""
+    if ctx.get_value("Scoring Template", {"year": year}, "name"):
+        raise ValidationError(f"{year}年的评分模板已存在")
+    old = ctx.get_doc("Scoring Template", source)
+    new = old.copy(year=year, copied_from=old.name, frozen=0, title=old.title.replace(str(old.year), str(year), 1))
+    if year in TARGET_PASS_RATES:
+        new.target_pass_rate = TARGET_PASS_RATES[year]
+    return new.insert()
+
+
+def template_in_use(ctx, template: str) -> bool:
+    return bool(ctx.get_count("Self Assessment", {"template": template, "workflow_state": ["!=", "草稿"]}, ignore_permissions=True)
+                or ctx.get_count("Self Assessment", {"template": template, "docstatus": 1}, ignore_permissions=True))
+
+
+def validate_template(doc) -> None:
+    before = doc.get_original()
+    if before and (before.get("frozen") or template_in_use(doc.ctx, doc.name)):
+        if not doc.flags.__dict__.get("freezing"):
+            raise PermissionError(f"{doc.year}年评分模板已有提交的自评表，已冻结，不能再修改（请复制为新年度模板）")
+    codes = [row.code for row in doc.items]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ValidationError(f"评分模板：评分项编号重复：{'、'.join(duplicates)}")
+    total = sum(_d(row.points) for row in doc.items)
+    if doc.total_points and total != _d(doc.total_points):
+        raise ValidationError(f"评分模板：各项分值合计 {total} 与满分 {doc.total_points} 不一致")
+    if _d(doc.pass_score) > _d(doc.total_points or total):
+        raise ValidationError("评分模板：达标分数线不能高于满分")
+
+
+def freeze(ctx, template: str) -> None:
+    doc = ctx.get_doc("Scoring Template", template)
+    if not doc.frozen:
+        doc.frozen = 1
+        doc.flags.freezing = True
+        doc.flags.ignore_permissions = True
+        doc.save()
+
+
+# --------------------------------------------------------------------------- assessments
+def template_for(ctx, year: int) -> str:
+    name = ctx.get_value("Scoring Template", {"year": year}, "name", ignore_permissions=True)
+    if not name:
+        raise ValidationError(f"{year}年还没有评分模板，请市级管理员先开启年度（由上一年模板复制）")
+    return name
+
+
+def fill_from_template(doc) -> None:
+    """On creation: one row per template item, bonus and veto rows; the branch scores them."""
+    ctx = doc.ctx
+    doc.template = template_for(ctx, int(doc.year))
+    template = ctx.get_doc("Scoring Template", doc.template)
+    given = {row.code: row for row in doc.items if row.code}
+    rows = []
+    for item in template.items:
+        row = {"category": item.category, "code": item.code, "content": item.content, "standard": item.standard,
+               "points": item.points, "evidence_rule": item.evidence_rule}
+        if item.code in given:
+            for key in ("self_score", "self_remark", "evidence_files"):
+                row[key] = given[item.code].get(key)
+        rows.append(row)
+    doc.set("items", rows)
+    doc.set("bonus_items", [{"code": b.code, "content": b.content, "points": b.points} for b in template.bonus_items])
+    doc.set("veto_items", [{"code": v.code, "content": v.content} for v in template.veto_items])
+
+
+def compute(doc) -> None:
+    """Totals and results per level: items plus capped bonus; any veto makes it 不达标."""
+    ctx = doc.ctx
+    template = ctx.get_value("Scoring Template", doc.template, ["pass_score", "bonus_cap"], as_dict=True,
+                             ignore_permissions=True) or {}
+    pass_score, cap = _d(template.get("pass_score") or 80), _d(template.get("bonus_cap") or 0)
+    for row in doc.items:
+        for level in LEVELS:
+            score = row.get(f"{level}_score")
+            if score is not None and _d(score) > _d(row.points):
+                raise ValidationError(f"第 {row.idx} 行（{row.code} {row.content}）：{LEVEL_WORDS[level]}得分 {score} 超过分值 {row.points}")
+        if row.proposed_score is not None and row.self_score is not None:
+            row.exceeds_evidence = int(_d(row.self_score) > _d(row.proposed_score))
+    for level in LEVELS:
+        scores = [row.get(f"{level}_score") for row in doc.items]
+        if all(s is None for s in scores):
+            doc.set(f"{level}_total", None)
+            doc.set(f"{level}_result", None)
+            continue
+        bonus = min(sum(_d(b.get(f"{level}_score")) for b in doc.bonus_items), cap)
+        total = sum(_d(s) for s in scores) + bonus
+        vetoed = any(v.get(f"{level}_triggered") for v in doc.veto_items)
+        doc.set(f"{level}_total", total)
+        doc.set(f"{level}_result", "达标" if total >= pass_score and not vetoed else "不达标")
+
+
+def rectification_from(ctx, assessment) -> list[str]:
+    """Every item that lost points at any level becomes a rectification item (once)."""
+    made = []
+    existing = set(ctx.get_all("Rectification Item", filters={"self_assessment": assessment.name}, pluck="item_code",
+                               ignore_permissions=True))
+    for row in assessment.items:
+        losses = [(level, _d(row.points) - _d(row.get(f"{level}_score"))) for level in LEVELS
+                  if row.get(f"{level}_score") is not None and _d(row.get(f"{level}_score")) < _d(row.points)]
+        if not losses or row.code in existing:
+            continue
+        level, lost = max(losses, key=lambda x: x[1])
+        remark = row.get(f"{level}_remark") or ""
+        item = ctx.new_doc("Rectification Item", party_org=assessment.party_org, year=assessment.year,
+                           self_assessment=assessment.name, item_code=row.code,
+                           source={"self": "自评", "district": "区级审核", "city": "市级考评"}[level], lost_points=lost,
+                           problem=f"{row.code} {row.content}：{LEVEL_WORDS[level]}失 {lost} 分" + (f"（{remark}）" if remark else ""),
+                           task=f"对照标准整改：{row.standard or row.content}")
+        item.flags.ignore_permissions = True  # made by the review, for the branch to work on
+        item.insert()
+        made.append(item.name)
+    return made
