@@ -37,9 +37,10 @@ $(JS_TESTS)/node_modules/.installed: $(JS_TESTS)/package.json
 run: install
 	@test -f sites/$(SITE)/site_config.json || $(BIN)/sixhave new-site $(SITE) --admin-password admin --set-default
 	@$(BIN)/sixhave --site $(SITE) migrate
+	@$(BIN)/sixhave --site $(SITE) demo --branches 24 --year 2018 --seed 1 --if-empty
 	@echo ""
 	@echo "  sixhave 已启动：请在浏览器打开 http://127.0.0.1:$(PORT)"
-	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）"
+	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）；演示账号密码均为 demo1234"
 	@echo ""
 	@$(BIN)/sixhave --site $(SITE) serve --port $(PORT)
 

@@ -135,9 +135,16 @@ def org_unit_count(site: Site) -> int:
         return int(conn.execute(sa.select(sa.func.count()).select_from(site.table("Org Unit"))).scalar())
 
 
-def define_doctype(site: Site) -> None:
+def define_doctype(site: Site, index: list[str] | None = None) -> None:
+    definition = dict(DOCTYPE_DEF)
+    if index:  # a composite index declared in the DocType, as a designer may for the list's filter + order
+        definition["indexes"] = json.dumps([index])
     with site.context(ignore_permissions=True) as ctx:
-        ctx.new_doc("DocType", DOCTYPE_DEF).insert()
+        ctx.new_doc("DocType", definition).insert()
+
+
+def table_indexes(site: Site) -> list[str]:
+    return sorted("+".join(ix["column_names"]) for ix in sa.inspect(site.engine).get_indexes(site.table(DOCTYPE).name))
 
 
 def bulk_load(site: Site, tree: Tree, count: int, seed: int, chunk: int = 5000) -> None:
@@ -670,6 +677,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=16, help="connections kept busy at once")
     p.add_argument("--seconds", type=float, default=10, help="length of the measured run")
     p.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load first (every worker warms)")
+    p.add_argument("--index", type=lambda v: [c.strip() for c in v.split(",") if c.strip()], default=None,
+                   metavar="COL,COL", help="experiment: declare a composite index in the DocType, e.g. status,recorded_on")
     p.add_argument("--no-analyze", action="store_true",
                    help="skip ANALYZE after the bulk load (SQLite then plans without statistics)")
     p.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
@@ -702,17 +711,18 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             site, _ = new_site(name, db_url=url, sites_path=root, admin_password=uuid.uuid4().hex)
             tree = build_tree(site)
-            define_doctype(site)
+            define_doctype(site, args.index)
             bulk_load(site, tree, args.rows, SEED)
             if not args.no_analyze:
                 analyze(site)
             keys = make_user(site, SCOPED_DISTRICT)
             rows, version, units = row_count(site), server_version(site), org_unit_count(site)
+            indexes = table_indexes(site)
             site.dispose()
         console.print(f"setup: {version}, {units} org units ({len(tree.units())} in the benchmark's tree), "
                       f"{rows:,} rows of {DOCTYPE} "
                       f"in {time.perf_counter() - t0:.1f} s{'' if args.no_analyze else ', then ANALYZE'}; "
-                      f"user {USER} scoped to {SCOPED_DISTRICT}")
+                      f"user {USER} scoped to {SCOPED_DISTRICT}; indexes on {DOCTYPE}: {', '.join(indexes)}")
         headers = {"Authorization": f"token {keys['api_key']}:{keys['api_secret']}"}
         path = page_path()
         load_before = machine()["load"]

@@ -13,9 +13,31 @@ MATRIX = yaml.safe_load((Path(__file__).parents[1] / "permission_matrix.yaml").r
 IN_UNIT, OUT_UNIT = "梁溪区", "锡山区"
 
 
-def sample(doctype: str, unit: str) -> tuple[dict, dict]:
+BRANCHES: dict[str, str] = {}  # unit → a branch (Party Organization) under it, made once
+COMMUNITY = {IN_UNIT: "健康社区", OUT_UNIT: "东亭街道"}
+
+
+def branch_in(site, unit: str) -> str:
+    if unit not in BRANCHES:
+        from tests.api.conftest import ensure_template
+
+        ensure_template(site, 2018)
+        with site.context(ignore_permissions=True) as ctx:
+            BRANCHES[unit] = ctx.insert({"doctype": "Party Organization", "org_name": f"矩阵支部{unique()}", "org_type": "党支部",
+                                         "sector": "机关", "parent_unit": COMMUNITY[unit]}).name
+    return BRANCHES[unit]
+
+
+def member_in(site, unit: str) -> str:
+    with site.context(ignore_permissions=True) as ctx:
+        return ctx.insert({"doctype": "Party Member", "full_name": "矩阵党员", "party_org": branch_in(site, unit)}).name
+
+
+def sample(doctype: str, unit: str, site=None) -> tuple[dict, dict]:
     """(a new document's values, a harmless change) for each DocType in the matrix."""
     u = unique()
+    if doctype in APP_SAMPLES:
+        return APP_SAMPLES[doctype](site, unit, u)
     return {
         "Org Unit": ({"unit_name": f"矩阵{u}", "level": "社区", "parent_org_unit": unit}, {"contact_person": "张"}),
         "Role": ({"role_name": f"矩阵角色{u}"}, {"description": "改"}),
@@ -28,6 +50,50 @@ def sample(doctype: str, unit: str) -> tuple[dict, dict]:
         "Version": ({"ref_doctype": "Test Note", "docname": u, "data": {}}, {"docname": "改" + u}),
         "Deleted Document": ({"deleted_doctype": "Test Note", "deleted_name": u, "data": {}}, {"new_name": "改"}),
     }[doctype]
+
+
+APP_SAMPLES = {
+    "Party Organization": lambda site, unit, u: ({"org_name": f"矩阵组织{u}", "org_type": "党支部", "sector": "社区",
+                                                  "parent_unit": COMMUNITY[unit]}, {"brand": "改"}),
+    "Party Member": lambda site, unit, u: ({"full_name": f"党员{u}", "party_org": branch_in(site, unit)}, {"needs": "改"}),
+    "Meeting": lambda site, unit, u: ({"party_org": branch_in(site, unit), "kind": "集体学习", "meeting_date": "2018-03-01",
+                                       "topic": f"学习{u}"}, {"place": "改"}),
+    "Talk Record": lambda site, unit, u: ({"party_org": branch_in(site, unit), "member": member_in(site, unit),
+                                           "talk_date": "2018-03-01"}, {"talker": "改"}),
+    "Care Visit": lambda site, unit, u: ({"party_org": branch_in(site, unit), "member": member_in(site, unit), "trigger": "重大节日",
+                                          "visit_date": "2018-02-15"}, {"visitors": "改"}),
+    "Dues Payment": lambda site, unit, u: ({"party_org": branch_in(site, unit), "member": member_in(site, unit),
+                                            "month": "2018-03-01", "pension": 4000, "amount_paid": 20}, {"paid_by_relative": 1}),
+    "Fund Record": lambda site, unit, u: ({"party_org": branch_in(site, unit), "kind": "工作经费", "amount": 100,
+                                           "record_date": "2018-03-01"}, {"source": "改"}),
+    "Venue Checklist": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 1900 + int(u[:6], 16) % 100000,
+                                               "address": "活动室"}, {"has_place": 1}),
+    "Work Document": lambda site, unit, u: ({"party_org": branch_in(site, unit), "kind": "年度工作计划", "year": 2018,
+                                             "title": f"计划{u}"}, {"doc_date": "2018-01-05"}),
+    "Training": lambda site, unit, u: ({"title": f"培训{u}", "kind": "单位培训", "org": unit, "year": 2018,
+                                        "start_date": "2018-05-01"}, {"place": "改"}),
+    "Activity Kind": lambda site, unit, u: ({"kind_name": f"活动{u}", "category": "活动"}, {"sort_order": 99}),
+    "Scoring Template": lambda site, unit, u: ({"year": 3000 + int(u[:6], 16) % 5000, "title": f"模板{u}", "pass_score": 80,
+                                                "demonstration_score": 95, "items": [{"category_code": "1", "category": "有党的组织",
+                                                "code": "1.1", "content": "组织设置", "points": 100}]}, {"title": "改"}),
+    "Programme Year": lambda site, unit, u: ({"year": 5000 + int(u[:6], 16) % 90000}, {"is_open": 1}),
+    "Self Assessment": lambda site, unit, u: ({"party_org": branch_in_fresh(site, unit), "year": 2018}, {"self_opinion": "改"}),
+    "Rectification Item": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 2018, "problem": f"问题{u}"},
+                                                 {"progress_note": "改"}),
+    "Inspection": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 2018, "half": "上半年",
+                                          "inspection_date": "2018-06-01"}, {"inspectors": "改"}),
+    "Plaque": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 2018,
+                                      "awarded_on": "2018-12-01"}, {"title": "改"}),
+    "Public Notice": lambda site, unit, u: ({"year": 2018, "title": f"公示{u}", "start_date": "2018-11-01",
+                                             "end_date": "2018-11-08"}, {"objections": "无"}),
+}
+
+
+def branch_in_fresh(site, unit: str) -> str:
+    """A self assessment is one per branch and year: each sample needs a branch of its own."""
+    with site.context(ignore_permissions=True) as ctx:
+        return ctx.insert({"doctype": "Party Organization", "org_name": f"矩阵自评支部{unique()}", "org_type": "党支部",
+                           "sector": "机关", "parent_unit": COMMUNITY[unit]}).name
 
 
 def cases():
@@ -56,7 +122,7 @@ def role_users(site):
 
 
 def make_target(site, doctype: str, unit: str) -> str:
-    values, _ = sample(doctype, unit)
+    values, _ = sample(doctype, unit, site)
     with site.context(ignore_permissions=True) as ctx:
         return ctx.insert({"doctype": doctype, **values}).name
 
@@ -67,7 +133,7 @@ def test_matrix(server, world, site, role_users, role, doctype, action, scope, e
     unit = OUT_UNIT if scope == "out" else IN_UNIT
     with httpx.Client(base_url=server.url, timeout=30, headers=headers) as http:
         if action == "create":
-            values, _ = sample(doctype, unit)
+            values, _ = sample(doctype, unit, site)
             response = http.post(f"/api/resource/{doctype}", json=values)
         else:
             name = make_target(site, doctype, unit)
@@ -75,7 +141,7 @@ def test_matrix(server, world, site, role_users, role, doctype, action, scope, e
             if action == "read":
                 response = http.get(path)
             elif action == "write":
-                response = http.put(path, json=sample(doctype, unit)[1])
+                response = http.put(path, json=sample(doctype, unit, site)[1])
             elif action == "delete":
                 response = http.delete(path)
             elif action == "export":

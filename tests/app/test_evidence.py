@@ -157,7 +157,7 @@ def test_the_year_is_read_once_for_all_items(site, model):
         with QueryCounter(site.engine) as four_branches:
             result = evidence.propose_many(ctx, [model.name] + [b.name for b in others], YEAR, ITEMS)
         ctx.rollback()
-    assert one_branch.count <= 12
+    assert one_branch.count <= 14  # one or a few queries per kind of record
     assert four_branches.count <= one_branch.count + 1
     assert len(result) == 4 and result[model.name]["4.2"].score == Decimal(5)
 

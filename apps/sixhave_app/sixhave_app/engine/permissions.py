@@ -264,6 +264,11 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
         check(ctx, doc.doctype, right, before)
     else:
         check(ctx, doc.doctype, right)
+    if action in ("create", "update", "update_after_submit"):
+        # fields fetched from links (e.g. a record's org from its branch) count for the scope
+        from .validation import fetch_linked_values
+
+        fetch_linked_values(doc)
     if action in ("create", "update", "update_after_submit") and not in_scope(
             ctx, doc.doctype, doc.as_dict(convert=False), before=before, creating=action == "create"):
         raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",

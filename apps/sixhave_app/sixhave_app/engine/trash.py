@@ -10,7 +10,7 @@ from .errors import DocstatusTransitionError, DoesNotExistError, DuplicateEntryE
 
 NOT_ARCHIVED = {"Deleted Document", "Version"}
 # Records about documents, not references to them: they never block a delete.
-IGNORED_REFERRERS = {"Deleted Document", "Version"}
+IGNORED_REFERRERS = {"Deleted Document", "Version", "Workflow Action", "Workflow History", "Notification Log"}
 
 
 def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[str, str]]:

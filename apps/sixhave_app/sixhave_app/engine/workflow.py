@@ -464,8 +464,18 @@ def _label(ctx, meta, key: str) -> str:
     return meta.label_of(key)
 
 
+def on_trash(doc, method=None) -> None:
+    """A deleted document leaves nobody's queue."""
+    if active_definition(doc.ctx, doc.doctype) is None:
+        return
+    table = doc.ctx.table("Workflow Action")
+    doc.ctx.conn.execute(table.delete().where(table.c.reference_doctype == doc.doctype, table.c.reference_name == doc.name,
+                                              table.c.status == "Open"))
+
+
 def install(site) -> None:
     site.write_guards.append(write_guard)
+    site.doc_events.setdefault(("*", "on_trash"), []).append(on_trash)
     site.doc_events.setdefault(("*", "before_insert"), []).append(on_insert)
     site.doc_events.setdefault(("*", "after_insert"), []).append(after_insert)
 

@@ -231,15 +231,12 @@ def home_study_alerts(scan: Scan) -> list[Alert]:
     homebound = [m for rows in scan.on_roll.values() for m in rows if m.get("homebound")]
     if not homebound:
         return []
+    # everyone listed at a 送学上门 meeting, and anyone marked 送学上门 at any meeting
     rows = scan._all("Meeting", [["meeting_date", "between", [q_start, scan.today]]],
-                     ["name", "party_org", "kind", "home_study", "`tabMeeting Attendance`.member as member",
-                      "`tabMeeting Attendance`.attendance as attendance"],
+                     ["name", "`tabMeeting Attendance`.member as member"],
                      or_filters=[["home_study", "=", 1], ["kind", "=", ev.HOME_STUDY],
-                                 ["Meeting Attendance", "attendance", "=", ev.HOME_STUDY]])
-    reached = set()
-    for r in rows:
-        if r.get("member") and (r["home_study"] or r["kind"] == ev.HOME_STUDY or r.get("attendance") == ev.HOME_STUDY):
-            reached.add(r["member"])
+                                 ["`tabMeeting Attendance`.attendance", "=", ev.HOME_STUDY]])
+    reached = {r["member"] for r in rows if r["member"]}
     waiting: dict[str, list[dict]] = {}
     for m in homebound:
         if m["name"] not in reached:

@@ -18,13 +18,13 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 import click
 
 from sixhave_app.engine.errors import ValidationError
 
+from .doctype.dues_payment.dues_payment import amount_due
 from .org_tree import CITY, DISTRICTS, ensure_city_tree
 
 DEMO_PASSWORD = "demo1234"
@@ -170,13 +170,6 @@ DISTRICT_SLUGS = {"江阴市": "jiangyin", "宜兴市": "yixing", "梁溪区": "
 UNIT_SLUGS = {"市委组织部": "zzb", "市委老干部局": "lgbj", "市教育局": "jyj", "市卫健委": "wjw", "市财政局": "czj",
               "市公安局": "gaj", "市人社局": "rsj", "市文广旅游局": "wgly", "市国资委": "gzw", "市总工会": "zgh",
               "江南大学": "jiangnan", "无锡职业技术学院": "wxit"}
-
-
-def dues_due(pension) -> Decimal:
-    """Monthly dues of a retiree (党费收缴规定): 0.5 % of the pension up to 5,000 yuan, 1 % above."""
-    base = Decimal(str(pension or 0))
-    rate = Decimal("0.005") if base <= 5000 else Decimal("0.01")
-    return (base * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def cn_ordinal(n: int) -> str:
@@ -372,7 +365,7 @@ class _Demo:
         b.name = self.org_name(b)
         self.make_people(b)
         active = [p for p in b.people if p.death is None]
-        po = self.insert("Party Organization", self.org_values(b, len(active)))
+        po = self.insert("Party Organization", self.org_values(b))
         b.org = po.org
         for person in b.people:
             values = dict(person.values, party_org=b.name)
@@ -404,7 +397,7 @@ class _Demo:
         self.branches.append(b)
         return b
 
-    def org_values(self, b: Branch, member_count: int) -> dict:
+    def org_values(self, b: Branch) -> dict:
         rng, year = b.rng, self.year
         if b.sector == "社区":
             founded = dt.date(rng.randint(year - 12, year), rng.randint(1, 12), rng.randint(1, 28))
@@ -444,7 +437,7 @@ class _Demo:
         values = {"org_name": b.name, "org_type": b.org_type, "establishment": b.establishment, "sector": b.sector,
                   "parent_unit": b.parent_unit, "parent_party_org_name": parent_name, "parent_party_org_kind": parent_kind,
                   "parent_has_approval": approval, "founded_on": founded, "term_start": term_start,
-                  "term_end": term_end, "last_election_on": term_start, "member_count": member_count}
+                  "term_end": term_end, "last_election_on": term_start}
         if "no_liaison" not in b.gaps:
             workplace = f"{b.parent_unit}居委会" if b.sector == "社区" else f"{b.unit_short}组织人事处"
             values.update(liaison_name=person_name(rng, rng.random() < 0.5), liaison_unit=workplace,
@@ -456,7 +449,7 @@ class _Demo:
 
     # ------------------------------------------------------------------ people
     def make_people(self, b: Branch) -> None:
-        rng, year = b.rng, self.year
+        rng = b.rng
         r = rng.random()
         if b.org_type == "党小组":
             size = rng.randint(3, 7)
@@ -554,8 +547,8 @@ class _Demo:
             if p.co_managed:
                 values["co_managing_org"] = f"{city}{org}"
                 values["co_managing_contact"] = f"{person_name(rng, rng.random() < 0.5)} {mobile(rng)}"
-        blanks = 0.03 + (0.35 if "profiles_incomplete" in b.gaps else 0)
-        for key in ("residence", "activity", "family_health", "needs"):
+        blanks = 0.01 + (0.3 if "profiles_incomplete" in b.gaps else 0)
+        for key in ("residence", "activity", "family_health", "needs", "phone"):
             if rng.random() < blanks and not p.is_mobile:
                 values[key] = None
         return values
@@ -584,7 +577,7 @@ class _Demo:
             if month not in skipped_months:
                 plan.append(("集体学习", self.day_in(rng, month, 5, 20)))
         regular = ["党小组会"] if b.org_type == "党小组" else ["支部党员大会", "党课"] + (
-            ["支委会"] if len(b.committee) > 1 else []) + (["党小组会"] if len(b.people) >= 10 else [])
+            ["支委会", "党小组会"] if len(b.committee) > 1 else [])  # a branch under 7 has no committee, no groups
         missed = set()
         if "missed_meetings" in gaps:
             missed = {(rng.choice(regular), rng.randint(1, 4)) for _ in range(rng.randint(1, 3))}
@@ -730,14 +723,14 @@ class _Demo:
                 last = rng.randint(9, 12)
                 unpaid[p.key] = set(range(last - rng.randint(0, 2), last + 1))
         for p in b.people:
-            due = dues_due(p.pension)
+            due = amount_due(p.pension)  # what the Dues Payment controller will compute; paid in full
             pattern = "quarter" if p.is_mobile else rng.choices(["month", "quarter", "year"], [55, 35, 10])[0]
             relative = p.homebound and rng.random() < 0.6
             for month in range(1, 13):
                 first = dt.date(year, month, 1)
                 if not p.active_on(first):
                     break
-                values = {"party_org": b.name, "member": p.name, "month": first, "pension": p.pension, "amount_due": due}
+                values = {"party_org": b.name, "member": p.name, "month": first, "pension": p.pension}
                 if month not in unpaid.get(p.key, ()):
                     paid_month = {"month": month, "quarter": (month - 1) // 3 * 3 + 1, "year": 1}[pattern]
                     values.update(amount_paid=due, paid_on=dt.date(year, paid_month, rng.randint(1, 20)),
@@ -920,14 +913,16 @@ def demo_command(obj, branches, year, seed, if_empty):
             seconds = time.monotonic() - started
     finally:
         site.dispose()
-    counts = Table(title=f"演示数据：{year} 年，{branches} 个党组织，种子 {seed}（用时 {seconds:.1f} 秒）")
+    console.print(f"[green]演示数据已装入[/]：{year} 年，{branches} 个党组织，种子 {seed}，用时 {seconds:.1f} 秒")
+    counts = Table(title="新建记录")
     counts.add_column("类型")
     counts.add_column("条数", justify="right")
     for doctype, count in result["counts"].items():
         counts.add_row(doctype, str(count))
     console.print(counts)
     users = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）")
-    for column in ("账号", "角色", "数据范围", "姓名"):
+    users.add_column("账号", no_wrap=True)  # a login must be readable whole, whatever the width
+    for column in ("角色", "数据范围", "姓名"):
         users.add_column(column)
     for row in result["users"]:
         users.add_row(row["user"], row["role"], row["scope"], row["name"])

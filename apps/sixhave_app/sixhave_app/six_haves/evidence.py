@@ -105,6 +105,11 @@ def periods(year: int, per: str) -> list[tuple[str, dt.date, dt.date]]:
     raise ValidationError(f"佐证规则参数 per 应为 month、quarter 或 year，而不是 “{per}”")
 
 
+def period_index(day: dt.date, per: str) -> int:
+    """The position of `day`'s period in periods(day.year, per)."""
+    return {"month": day.month - 1, "quarter": (day.month - 1) // 3}.get(per, 0)
+
+
 def counted(start: dt.date, end: dt.date, as_of: dt.date, satisfied: bool) -> bool:
     """Whether a period counts by `as_of`: begun, and either over or already satisfied."""
     return start <= as_of and (end <= as_of or satisfied)
@@ -239,10 +244,7 @@ def _names(rows: list[dict], key: str = "full_name", limit: int = 5) -> str:
 
 # --------------------------------------------------------------------------- records
 MEMBER_COLUMNS = ["*"]
-MEETING_FIELDS = ["name", "party_org", "kind", "meeting_date", "topic", "minutes", "photo", "home_study",
-                  "`tabMeeting Attendance`.name as att_row", "`tabMeeting Attendance`.member as att_member",
-                  "`tabMeeting Attendance`.member_name as att_member_name",
-                  "`tabMeeting Attendance`.attendance as att_status"]
+MEETING_FIELDS = ["name", "party_org", "kind", "meeting_date", "topic", "minutes", "photo", "home_study"]
 COMMITTEE_FIELDS = {"post": "c_post", "member": "c_member", "member_name": "c_member_name",
                     "from_date": "c_from_date", "to_date": "c_to_date", "name": "c_row"}
 
@@ -303,15 +305,20 @@ class YearRecords:
 
     @cached_property
     def meetings(self) -> dict[str, list[dict]]:
-        by_name: dict[str, dict] = {}
-        rows = self._all("Meeting", [["party_org", "in", self.names], ["meeting_date", *self._in_year]], MEETING_FIELDS,
-                         order_by="meeting_date asc, name asc")
-        for row in rows:
-            att = {"name": row.pop("att_row"), "member": row.pop("att_member"),
-                   "member_name": row.pop("att_member_name"), "attendance": row.pop("att_status")}
-            meeting = by_name.setdefault(row["name"], {**row, "attendance": []})
-            if att["name"]:
-                meeting["attendance"].append(att)
+        """Each meeting with `signed` (its sign-in rows, counted by the database rather than read
+        one by one) and `home_study_members` (who had study brought home by it)."""
+        where = [["party_org", "in", self.names], ["meeting_date", *self._in_year]]
+        by_name = {r["name"]: {**r, "signed": 0, "home_study_members": set()}
+                   for r in self._all("Meeting", where, MEETING_FIELDS, order_by="meeting_date asc, name asc")}
+        for r in self._all("Meeting", where, ["name", "count(`tabMeeting Attendance`.name) as signed"], group_by="name"):
+            by_name[r["name"]]["signed"] = int(r["signed"] or 0)
+        # everyone listed at a 送学上门 meeting, and anyone marked 送学上门 at any meeting
+        home = self._all("Meeting", where, ["name", "`tabMeeting Attendance`.member as member"],
+                         or_filters=[["home_study", "=", 1], ["kind", "=", HOME_STUDY],
+                                     ["`tabMeeting Attendance`.attendance", "=", HOME_STUDY]])
+        for r in home:
+            if r["member"]:
+                by_name[r["name"]]["home_study_members"].add(r["member"])
         return _group(by_name.values(), "party_org")
 
     @cached_property
@@ -687,11 +694,14 @@ def meetings_per_period(ctx, branch: dict, year: int, points, *, kinds) -> Propo
         spec = spec or {}
         per, least = spec.get("per", "month"), int(spec.get("min", 1))
         matching = kinds_matching(rec.kinds, key)
-        meetings = [m for m in rec.meetings if m["kind"] in matching]
+        by_period: dict[int, list[dict]] = {}
+        for m in rec.meetings:
+            if m["kind"] in matching:
+                by_period.setdefault(period_index(m["meeting_date"], per), []).append(m)
         k_done = k_total = 0
         missing = []
-        for label, start, end in periods(rec.year, per):
-            held = [m for m in meetings if start <= m["meeting_date"] <= end]
+        for i, (label, start, end) in enumerate(periods(rec.year, per)):
+            held = by_period.get(i, [])
             satisfied = len(held) >= least
             if not counted(start, end, rec.as_of, satisfied):
                 continue
@@ -813,13 +823,6 @@ def required_visits_done(ctx, branch: dict, year: int, points, *, within_days: i
     return Proposal(share_score(points, done, required), used, note + (f"；{'；'.join(gaps)}" if gaps else ""))
 
 
-def _home_study_members(meeting: dict) -> set[str]:
-    """Members a meeting brought study to: everyone listed at a 送学上门 meeting, and anyone marked
-    送学上门 at any meeting."""
-    whole = bool(meeting.get("home_study")) or meeting.get("kind") == HOME_STUDY
-    return {a["member"] for a in meeting["attendance"] if whole or a.get("attendance") == HOME_STUDY}
-
-
 def home_study_for_homebound(ctx, branch: dict, year: int, points, *, per: str = "quarter") -> Proposal:
     """Each homebound member had study brought home in each quarter (share of member-quarters; no
     homebound members → full points)."""
@@ -829,10 +832,14 @@ def home_study_for_homebound(ctx, branch: dict, year: int, points, *, per: str =
         return Proposal(yes_no(points, True), [], "无需送学上门的党员")
     done = total = 0
     used_meetings, gaps = set(), []
+    reached: dict[tuple[str, int], list[dict]] = {}
+    for mt in rec.meetings:
+        for member in mt["home_study_members"]:
+            reached.setdefault((member, period_index(mt["meeting_date"], per)), []).append(mt)
     for m in homebound:
         missing = []
-        for label, start, end in periods(rec.year, per):
-            held = [mt for mt in rec.meetings if start <= mt["meeting_date"] <= end and m["name"] in _home_study_members(mt)]
+        for i, (label, start, end) in enumerate(periods(rec.year, per)):
+            held = reached.get((m["name"], i), [])
             if not counted(start, end, rec.as_of, bool(held)):
                 continue
             total += 1
@@ -883,7 +890,7 @@ def activities_documented(ctx, branch: dict, year: int, points) -> Proposal:
         return Proposal(yes_no(points, False), [], f"{year}年无会议活动记录")
     done, used = 0, []
     for m in meetings:
-        gaps = ([] if m["attendance"] else ["无签到"]) + ([] if m.get("photo") or has_text(m.get("minutes")) else ["无记录或图片"])
+        gaps = ([] if m["signed"] else ["无签到"]) + ([] if m.get("photo") or has_text(m.get("minutes")) else ["无记录或图片"])
         done += not gaps
         used.append(_meeting_record(m, "、".join(gaps)))
     return Proposal(share_score(points, done, len(meetings)), used,
