@@ -13,19 +13,23 @@ MATRIX = yaml.safe_load((Path(__file__).parents[1] / "permission_matrix.yaml").r
 IN_UNIT, OUT_UNIT = "梁溪区", "锡山区"
 
 
+import itertools
+
+YEARS = itertools.count(3000)  # unique years for one-per-year DocTypes
 BRANCHES: dict[str, str] = {}  # unit → a branch (Party Organization) under it, made once
 COMMUNITY = {IN_UNIT: "健康社区", OUT_UNIT: "东亭街道"}
 
 
 def branch_in(site, unit: str) -> str:
-    if unit not in BRANCHES:
+    key = (site.name, unit)
+    if key not in BRANCHES:
         from tests.api.conftest import ensure_template
 
         ensure_template(site, 2018)
         with site.context(ignore_permissions=True) as ctx:
-            BRANCHES[unit] = ctx.insert({"doctype": "Party Organization", "org_name": f"矩阵支部{unique()}", "org_type": "党支部",
+            BRANCHES[key] = ctx.insert({"doctype": "Party Organization", "org_name": f"矩阵支部{unique()}", "org_type": "党支部",
                                          "sector": "机关", "parent_unit": COMMUNITY[unit]}).name
-    return BRANCHES[unit]
+    return BRANCHES[key]
 
 
 def member_in(site, unit: str) -> str:
@@ -66,17 +70,17 @@ APP_SAMPLES = {
                                             "month": "2018-03-01", "pension": 4000, "amount_paid": 20}, {"paid_by_relative": 1}),
     "Fund Record": lambda site, unit, u: ({"party_org": branch_in(site, unit), "kind": "工作经费", "amount": 100,
                                            "record_date": "2018-03-01"}, {"source": "改"}),
-    "Venue Checklist": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 1900 + int(u[:6], 16) % 100000,
+    "Venue Checklist": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": next(YEARS),
                                                "address": "活动室"}, {"has_place": 1}),
     "Work Document": lambda site, unit, u: ({"party_org": branch_in(site, unit), "kind": "年度工作计划", "year": 2018,
                                              "title": f"计划{u}"}, {"doc_date": "2018-01-05"}),
     "Training": lambda site, unit, u: ({"title": f"培训{u}", "kind": "单位培训", "org": unit, "year": 2018,
                                         "start_date": "2018-05-01"}, {"place": "改"}),
     "Activity Kind": lambda site, unit, u: ({"kind_name": f"活动{u}", "category": "活动"}, {"sort_order": 99}),
-    "Scoring Template": lambda site, unit, u: ({"year": 3000 + int(u[:6], 16) % 5000, "title": f"模板{u}", "pass_score": 80,
+    "Scoring Template": lambda site, unit, u: ({"year": next(YEARS), "title": f"模板{u}", "pass_score": 80,
                                                 "demonstration_score": 95, "items": [{"category_code": "1", "category": "有党的组织",
                                                 "code": "1.1", "content": "组织设置", "points": 100}]}, {"title": "改"}),
-    "Programme Year": lambda site, unit, u: ({"year": 5000 + int(u[:6], 16) % 90000}, {"is_open": 1}),
+    "Programme Year": lambda site, unit, u: ({"year": next(YEARS)}, {"is_open": 1}),
     "Self Assessment": lambda site, unit, u: ({"party_org": branch_in_fresh(site, unit), "year": 2018}, {"self_opinion": "改"}),
     "Rectification Item": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 2018, "problem": f"问题{u}"},
                                                  {"progress_note": "改"}),

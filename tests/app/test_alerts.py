@@ -103,6 +103,8 @@ def test_a_branch_in_trouble_gets_every_alert_it_has_earned(site, world):
     assert dues[0].message == f"离任委员（{name}）已连续3个月（2024年2—4月）未足额交纳党费"
     assert kinds["venue_incomplete"][0].message == f"{name}尚未填报2024年活动场所“六有”清单"
     assert [a.records[0]["name"] for a in kinds["mobile_not_co_managed"]] == [world["mobile"]]
+    assert kinds["dues_unpaid"][0].as_dict()["records"] == [
+        {"doctype": "Party Member", "name": world["leaver"], "label": f"离任委员（{name}）"}]
     # most severe first
     assert found[0].severity == "high"
     assert [alerts.SEVERITY_ORDER[a.severity] for a in found] == sorted(alerts.SEVERITY_ORDER[a.severity] for a in found)
@@ -171,5 +173,6 @@ def test_the_party_calendar_for_may(site, world):
     birthday = next(e for e in entries if e.kind == "political_birthday" and e.date.day == 10)
     assert birthday.message == f"老书记（{world['problem'].name}）5月10日政治生日，入党50周年"
     assert [e.date for e in entries] == sorted(e.date for e in entries)
+    assert birthday.as_dict()["date"] == "2024-05-10"  # as the API returns it
     with site.context(ignore_permissions=True) as ctx:
         assert {e.party_org for e in alerts.calendar_for(ctx, TODAY, org=world["b"])} <= {world["other"].name}

@@ -40,6 +40,12 @@ def migrate(site, *, progress: Callable[[str, int, int], None] | None = None,
     for hook in site.hooks.after_migrate:
         with site.context(ignore_permissions=True) as ctx:
             hook(ctx)
+    if site.backend == "sqlite":
+        # fresh statistics for the query planner (list pages depend on them)
+        # (a sampled ANALYZE: quick on big tables too)
+        with site.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
     site.metas.invalidate()
     return report
 

@@ -4,12 +4,22 @@
 every list to the user's subtree) and, with `org`, only that subtree. Each kind of record is read
 once for all branches (a handful of queries in all, none per branch); the checks then run in
 Python. The rules are the evidence rules' (evidence.py), asked about today instead of a year.
+
+Kinds (stable keys) and severities:
+    term_expired (high), term_ending (medium, within 90 days), secretary_over_age (medium, > 75),
+    should_be_branch (medium, a 党小组 with ≥ 3 members under a parent with approval authority),
+    no_collective_study (medium, months of this year already over), visit_missing (high, a dated
+    event or a death this year with no visit after 14 days), visit_late (medium, visited after 14
+    days), home_study_due (low, medium in the quarter's last month), dues_unpaid (high, the last
+    three months all unpaid), venue_incomplete (low), committee_vacancy (medium, open over 90 days),
+    mobile_not_co_managed (medium).
+Calendar entries: election_due, political_birthday, fifty_years.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from sixhave_app.six_haves import evidence as ev
@@ -34,6 +44,9 @@ class Alert:
     message: str
     records: list[dict] = field(default_factory=list)
 
+    def as_dict(self) -> dict:
+        return asdict(self)
+
 
 @dataclass
 class CalendarEntry:
@@ -43,6 +56,9 @@ class CalendarEntry:
     org: str | None
     message: str
     records: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "date": self.date.isoformat()}
 
 
 def _months_back(day: dt.date, n: int) -> dt.date:
@@ -121,7 +137,7 @@ def _branch_record(branch: dict) -> dict:
     return ev.record("Party Organization", branch["name"], branch.get("org_name") or branch["name"])
 
 
-def _member_record(scan: Scan, m: dict) -> dict:
+def _member_record(m: dict) -> dict:
     return ev.record("Party Member", m["name"], f"{m.get('full_name') or m['name']}（{m['party_org']}）")
 
 
@@ -153,7 +169,7 @@ def secretary_age_alerts(scan: Scan) -> list[Alert]:
                 name = row.get("member_name") or member.get("full_name")
                 out.append(scan.alert("secretary_over_age", "medium", b,
                                       f"{b['org_name']}书记{name}已{age}岁，超过{SECRETARY_MAX_AGE}岁",
-                                      [_branch_record(b), _member_record(scan, member)]))
+                                      [_branch_record(b), _member_record(member)]))
     return out
 
 
@@ -221,7 +237,7 @@ def visit_alerts(scan: Scan) -> list[Alert]:
                 and m["name"] not in visited_dying):
             b = scan.branch(m["party_org"])
             out.append(scan.alert("visit_missing", "high", b,
-                                  f"{m['full_name']}（{b['org_name']}）已去世，没有弥留去世走访记录", [_member_record(scan, m)]))
+                                  f"{m['full_name']}（{b['org_name']}）已去世，没有弥留去世走访记录", [_member_record(m)]))
     return out
 
 
@@ -231,12 +247,26 @@ def home_study_alerts(scan: Scan) -> list[Alert]:
     homebound = [m for rows in scan.on_roll.values() for m in rows if m.get("homebound")]
     if not homebound:
         return []
-    # everyone listed at a 送学上门 meeting, and anyone marked 送学上门 at any meeting
-    rows = scan._all("Meeting", [["meeting_date", "between", [q_start, scan.today]]],
-                     ["name", "`tabMeeting Attendance`.member as member"],
-                     or_filters=[["home_study", "=", 1], ["kind", "=", ev.HOME_STUDY],
-                                 ["`tabMeeting Attendance`.attendance", "=", ev.HOME_STUDY]])
-    reached = {r["member"] for r in rows if r["member"]}
+    meetings = scan._all("Meeting", [["meeting_date", "between", [q_start, scan.today]]],
+                         ["name", "party_org", "kind", "home_study"])
+    by_branch: dict[str, list[dict]] = {}
+    for mt in meetings:
+        by_branch.setdefault(mt["party_org"], []).append(mt)
+    by_name = {mt["name"]: mt for mt in meetings}
+    reached = set()
+    for chunk in ev._chunks(homebound, 200):
+        # the homebound members' own sign-in rows at this quarter's meetings (listed above through
+        # the user's permissions): everyone listed at a 送学上门 meeting, anyone marked 送学上门
+        parents = [mt["name"] for branch in {m["party_org"] for m in chunk} for mt in by_branch.get(branch, [])]
+        for some in ev._chunks(parents, 5000):
+            rows = scan.ctx.get_all("Meeting Attendance", filters=[["member", "in", [m["name"] for m in chunk]],
+                                                                   ["parent", "in", some]],
+                                    fields=["parent", "member", "attendance"], order_by="parent asc",
+                                    ignore_permissions=True)
+            for r in rows:
+                mt = by_name[r["parent"]]
+                if mt["home_study"] or mt["kind"] == ev.HOME_STUDY or r["attendance"] == ev.HOME_STUDY:
+                    reached.add(r["member"])
     waiting: dict[str, list[dict]] = {}
     for m in homebound:
         if m["name"] not in reached:
@@ -245,7 +275,7 @@ def home_study_alerts(scan: Scan) -> list[Alert]:
     severity = "medium" if scan.today.month % 3 == 0 else "low"  # the quarter's last month
     return [scan.alert("home_study_due", severity, scan.branch(party_org),
                        f"{scan.branch(party_org)['org_name']}本季度（第{quarter}季度）尚未为{ev._names(ms)}送学上门",
-                       [_member_record(scan, m) for m in ms])
+                       [_member_record(m) for m in ms])
             for party_org, ms in waiting.items()]
 
 
@@ -271,7 +301,7 @@ def dues_alerts(scan: Scan) -> list[Alert]:
                 out.append(scan.alert("dues_unpaid", "high", b,
                                       f"{m['full_name']}（{b['org_name']}）已连续{len(months)}个月"
                                       f"（{months[0].year}年{ev.months_text(months)}）未足额交纳党费",
-                                      [_member_record(scan, m)]))
+                                      [_member_record(m)]))
     return out
 
 
@@ -312,7 +342,7 @@ def mobile_alerts(scan: Scan) -> list[Alert]:
             if m.get("is_mobile") and not ev.has_text(m.get("co_managing_org")):
                 out.append(scan.alert("mobile_not_co_managed", "medium", b,
                                       f"流动党员{m['full_name']}（{b['org_name']}）未落实共管党组织（双向共管）",
-                                      [_member_record(scan, m)]))
+                                      [_member_record(m)]))
     return out
 
 
@@ -355,9 +385,9 @@ def calendar_for(ctx, today: dt.date, org: str | None = None) -> list[CalendarEn
             if joined.month == today.month:
                 out.append(CalendarEntry("political_birthday", day, b["name"], b.get("org"),
                                          f"{m['full_name']}（{b['org_name']}）{day.month}月{day.day}日政治生日，入党{years}周年",
-                                         [_member_record(scan, m)]))
+                                         [_member_record(m)]))
             if years == PARTY_YEARS_HONOURED:
                 out.append(CalendarEntry("fifty_years", day, b["name"], b.get("org"),
                                          f"{m['full_name']}（{b['org_name']}）{joined.year}年{joined.month}月{joined.day}日入党，"
-                                         f"今年光荣在党{PARTY_YEARS_HONOURED}年", [_member_record(scan, m)]))
+                                         f"今年光荣在党{PARTY_YEARS_HONOURED}年", [_member_record(m)]))
     return sorted(out, key=lambda e: (e.date, e.kind, e.party_org))

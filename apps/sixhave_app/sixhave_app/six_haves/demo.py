@@ -266,6 +266,7 @@ class _Demo:
         self.study_kinds = {k["name"] for k in kinds if k["is_collective_study"]} | {"集体学习"}
         field_ = ctx.meta("Party Member").get_field("co_managing_org")
         self.co_management_required = bool(field_ is not None and field_.mandatory_depends_on)
+        self.has_death_date = ctx.meta("Party Member").has_field("death_date")
         self.branches: list[Branch] = []
 
     # ------------------------------------------------------------------ documents
@@ -508,7 +509,7 @@ class _Demo:
             join = dt.date(join_year, rng.randint(1, 12), rng.randint(1, 28))
             low, high = {"企业": (2000, 5000), "社区": (2200, 7000), "协会/团体": (3000, 8000)}.get(b.sector, (4200, 9000))
             pension = rng.randrange(low, high + 1, 10)
-        if rng.random() < 0.08:
+        if rng.random() < 0.08 and retire_type == "退休":  # (a 离休 cadre's date must stay before Oct 1949)
             join = join.replace(month=self.today.month)  # a political birthday this month
         if age < 75:
             health = rng.choices(["良好", "一般", "较差"], [60, 32, 8])[0]
@@ -541,6 +542,8 @@ class _Demo:
                   "family_health": f"{rng.choice(LIVING)}，{rng.choice(HEALTH_TEXT[p.health])}",
                   "health": p.health, "needs": rng.choice(NEEDS[p.health]), "homebound": int(p.homebound),
                   "pension": p.pension, "is_mobile": int(p.is_mobile)}
+        if p.death and self.has_death_date:
+            values["death_date"] = p.death
         if p.is_mobile:
             city, org = rng.choice(OTHER_CITIES)
             values["residence"] = f"{city}（随子女居住）"

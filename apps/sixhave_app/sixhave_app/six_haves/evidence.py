@@ -174,21 +174,20 @@ def serving(committee: list[dict], day: dt.date) -> list[dict]:
 
 
 def vacancies(committee: list[dict], within_days: int) -> list[dict]:
-    """Each committee row that ended (`to_date`) is a vacancy; it is filled by the next row of the
-    same post that began after the leaver began (each successor fills one vacancy, in order)."""
-    ended = sorted((r for r in committee if r.get("to_date")), key=lambda r: r["to_date"])
+    """Each committee row that ended (`to_date`) is a vacancy. It is filled by the earliest row of
+    the same post that began after the leaver did and no earlier than within_days before the leaver
+    left (a successor elected for a hand-over counts); each successor fills one vacancy."""
     used: set[int] = set()
     out = []
-    for row in ended:
-        candidates = sorted((i, r) for i, r in enumerate(committee)
-                            if r is not row and i not in used and r.get("post") == row.get("post") and r.get("from_date")
-                            and (not row.get("from_date") or r["from_date"] > row["from_date"]))
-        candidates.sort(key=lambda pair: pair[1]["from_date"])
+    for row in sorted((r for r in committee if r.get("to_date")), key=lambda r: r["to_date"]):
+        earliest = row["to_date"] - dt.timedelta(days=within_days)
+        candidates = [(r["from_date"], i) for i, r in enumerate(committee)
+                      if r is not row and i not in used and r.get("post") == row.get("post") and r.get("from_date")
+                      and r["from_date"] >= earliest and (not row.get("from_date") or r["from_date"] > row["from_date"])]
         filled_on = None
         if candidates:
-            index, successor = candidates[0]
+            filled_on, index = min(candidates)
             used.add(index)
-            filled_on = successor["from_date"]
         out.append({"row": row, "post": row.get("post"), "opened_on": row["to_date"], "filled_on": filled_on,
                     "deadline": row["to_date"] + dt.timedelta(days=within_days)})
     return out
@@ -305,21 +304,37 @@ class YearRecords:
 
     @cached_property
     def meetings(self) -> dict[str, list[dict]]:
-        """Each meeting with `signed` (its sign-in rows, counted by the database rather than read
-        one by one) and `home_study_members` (who had study brought home by it)."""
+        """Each meeting with `signed`: whether it has sign-in rows."""
         where = [["party_org", "in", self.names], ["meeting_date", *self._in_year]]
-        by_name = {r["name"]: {**r, "signed": 0, "home_study_members": set()}
-                   for r in self._all("Meeting", where, MEETING_FIELDS, order_by="meeting_date asc, name asc")}
-        for r in self._all("Meeting", where, ["name", "count(`tabMeeting Attendance`.name) as signed"], group_by="name"):
-            by_name[r["name"]]["signed"] = int(r["signed"] or 0)
-        # everyone listed at a 送学上门 meeting, and anyone marked 送学上门 at any meeting
-        home = self._all("Meeting", where, ["name", "`tabMeeting Attendance`.member as member"],
-                         or_filters=[["home_study", "=", 1], ["kind", "=", HOME_STUDY],
-                                     ["`tabMeeting Attendance`.attendance", "=", HOME_STUDY]])
-        for r in home:
-            if r["member"]:
-                by_name[r["name"]]["home_study_members"].add(r["member"])
-        return _group(by_name.values(), "party_org")
+        rows = self._all("Meeting", where, MEETING_FIELDS, order_by="meeting_date asc, name asc")
+        signed: set[str] = set()
+        for chunk in _chunks([r["name"] for r in rows], 1000):
+            # Only the parent index is read, not the rows: whether a meeting has sign-ins, not who.
+            # The meetings were listed through the user's permissions just above.
+            signed.update(self._all("Meeting Attendance", [["parent", "in", chunk]], ["parent"], pluck="parent",
+                                    distinct=True, order_by="parent asc", ignore_permissions=True))
+        for row in rows:
+            row["signed"] = row["name"] in signed
+        return _group(rows, "party_org")
+
+    @cached_property
+    def home_study(self) -> dict[str, set[str]]:
+        """For each homebound member on the roll, the meetings of the year that brought study home:
+        every meeting flagged 送学上门 that lists them, and any meeting marking them 送学上门."""
+        meetings = {m["name"]: m for rows in self.meetings.values() for m in rows}
+        homebound = [m["name"] for rows in self.members.values() for m in rows
+                     if m.get("homebound") and m.get("status") == MEMBER]
+        out: dict[str, set[str]] = {}
+        for chunk in _chunks(homebound, 1000):
+            # The homebound members' own sign-in rows (few, by the member index); only those of the
+            # meetings listed above through the user's permissions are used.
+            rows = self._all("Meeting Attendance", [["member", "in", chunk]], ["parent", "member", "attendance"],
+                             order_by="parent asc", ignore_permissions=True)
+            for r in rows:
+                meeting = meetings.get(r["parent"])
+                if meeting and (meeting["home_study"] or meeting["kind"] == HOME_STUDY or r["attendance"] == HOME_STUDY):
+                    out.setdefault(r["member"], set()).add(r["parent"])
+        return out
 
     @cached_property
     def talks(self) -> dict[str, list[dict]]:
@@ -382,9 +397,6 @@ class Branch(dict):
 
     records: "BranchRecords"
 
-    def __init__(self, values: dict, **extra):
-        super().__init__(values, **extra)
-
 
 @dataclass
 class BranchRecords:
@@ -414,6 +426,9 @@ class BranchRecords:
     @property
     def talks(self) -> list[dict]:
         return self.batch.talks.get(self.name, [])
+
+    def home_study_of(self, member: str) -> set[str]:
+        return self.batch.home_study.get(member, set())
 
     @property
     def visits(self) -> list[dict]:
@@ -832,14 +847,15 @@ def home_study_for_homebound(ctx, branch: dict, year: int, points, *, per: str =
         return Proposal(yes_no(points, True), [], "无需送学上门的党员")
     done = total = 0
     used_meetings, gaps = set(), []
-    reached: dict[tuple[str, int], list[dict]] = {}
-    for mt in rec.meetings:
-        for member in mt["home_study_members"]:
-            reached.setdefault((member, period_index(mt["meeting_date"], per)), []).append(mt)
     for m in homebound:
+        reached = rec.home_study_of(m["name"])
+        by_period: dict[int, list[dict]] = {}
+        for mt in rec.meetings:
+            if mt["name"] in reached:
+                by_period.setdefault(period_index(mt["meeting_date"], per), []).append(mt)
         missing = []
         for i, (label, start, end) in enumerate(periods(rec.year, per)):
-            held = reached.get((m["name"], i), [])
+            held = by_period.get(i, [])
             if not counted(start, end, rec.as_of, bool(held)):
                 continue
             total += 1

@@ -2,32 +2,26 @@
 `exc_type`, `exc` (never empty), `_server_messages` and the status of the exception's type."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import traceback
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import orjson
 from starlette.responses import Response
 
+from ..document import to_json_value
 from ..errors import SixhaveError
 
 
 def _default(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     if hasattr(value, "as_dict"):
         return value.as_dict()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+    converted = to_json_value(value)
+    if converted is value:
+        raise TypeError(f"cannot serialise {type(value).__name__}")
+    return converted
 
 
 def dumps(value) -> bytes:

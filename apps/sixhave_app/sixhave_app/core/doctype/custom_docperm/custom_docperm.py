@@ -3,14 +3,14 @@ from sixhave_app.engine.document import Document
 
 
 class CustomDocPerm(Document):
-    """Any change moves the permission version: every process drops its cached rules."""
+    """An administrator's override of a DocType's permissions; any change moves the permission
+    version, so every process drops its cached rights."""
 
     def before_validate(self):
-        if self.doctype == "Custom DocPerm" and not self.parent_doctype and self.get("parent"):
+        if not self.parent_doctype and self.get("parent"):
             self.parent_doctype = self.get("parent")  # Frappe clients name the DocType "parent"
 
     def on_update(self):
         customize.bump_version(self.ctx, "perm")
 
-    def on_trash(self):
-        customize.bump_version(self.ctx, "perm")
+    on_trash = on_update

@@ -3,14 +3,9 @@ from sixhave_app.engine.document import Document
 
 
 class UserPermission(Document):
-    """Any change moves the permission version: every process drops its cached rules."""
-
-    def before_validate(self):
-        if self.doctype == "Custom DocPerm" and not self.parent_doctype and self.get("parent"):
-            self.parent_doctype = self.get("parent")  # Frappe clients name the DocType "parent"
+    """A change of someone's scope moves the permission version: every process drops its rules."""
 
     def on_update(self):
         customize.bump_version(self.ctx, "perm")
 
-    def on_trash(self):
-        customize.bump_version(self.ctx, "perm")
+    on_trash = on_update
