@@ -8,7 +8,7 @@ import pytest
 
 from sixhave_app.engine.errors import DoesNotExistError, ValidationError
 from sixhave_app.six_haves import evidence
-from tests.app.conftest import Branch, QueryCounter, new_district
+from tests.app.conftest import Branch, QueryCounter
 from tests.conftest import unique
 
 YEAR = 2023
@@ -478,6 +478,16 @@ def test_params_come_as_json_text_or_in_the_rubric_files_form(ctx, branch):
         {"code": "2.5", "points": 2, "evidence": {"rule": "liaison_assigned"}},
         {"code": "2.2", "points": 2}])  # no rule: no proposal
     assert {code: p.score for code, p in result.items()} == {"1.6": 2, "2.5": 2}
+
+
+def test_a_rule_can_be_called_on_a_branch_given_as_a_plain_dict(ctx, branch):
+    b = branch()
+    talked, silent = b.member(), b.member()
+    b.talk(talked, "2023-05-01")
+    rule = evidence.RULES["talks_cover_members"]
+    p = rule(ctx, {"name": b.name}, YEAR, Decimal("2"), min_share=1.0)
+    assert p.score == Decimal("1.0") and names(p, "Party Member") == {silent}
+    assert evidence.RULES["liaison_assigned"](ctx, {"name": b.name, "liaison_name": "周九"}, YEAR, 2.0).score == 2
 
 
 def test_a_user_gets_proposals_only_for_branches_in_scope(site):
