@@ -333,10 +333,10 @@ def test_a_late_visit_and_a_death_without_a_visit(ctx, branch):
     b = branch()
     ill = b.member("住院者")
     well = b.member("节日走访对象")
-    dying = b.member("弥留者", status="去世")
-    forgotten = b.member("去世未访者", status="去世")
-    b.set_modified("Party Member", dying, dt.datetime(YEAR, 8, 10))
+    dying = b.member("弥留者", status="去世", death_date="2023-08-10")
+    forgotten = b.member("去世未访者", status="去世")  # no death date: the day the record last changed
     b.set_modified("Party Member", forgotten, dt.datetime(YEAR, 11, 5))
+    b.member("早年去世者", status="去世", death_date="2019-03-01")  # not this year's
     b.visit(ill, "生病住院", "2022-12-01", "2022-12-30")  # last year's
     late = b.visit(ill, "生病住院", "2023-03-01", "2023-03-20")  # 19 days after
     b.visit(dying, "弥留去世", "2023-08-10", "2023-08-08")

@@ -105,9 +105,7 @@ class Scan:
     @cached_property
     def members(self) -> list[dict]:
         fields = ["name", "full_name", "party_org", "org", "status", "birth_date", "join_date", "homebound", "pension",
-                  "is_mobile", "co_managing_org", "modified"]
-        if "death_date" in self.ctx.meta("Party Member").valid_columns():
-            fields.append("death_date")
+                  "is_mobile", "co_managing_org", "death_date", "modified"]
         return [m for m in self._all("Party Member", fields=fields) if m["party_org"] in self.branches]
 
     @cached_property

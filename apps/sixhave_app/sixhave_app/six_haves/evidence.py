@@ -194,8 +194,8 @@ def vacancies(committee: list[dict], within_days: int) -> list[dict]:
 
 
 def death_date(member: dict) -> dt.date | None:
-    """When a deceased member died: `death_date` where the site has that field, else the day the
-    record was last changed (setting the status to 去世 is normally its last change)."""
+    """When a deceased member died: `death_date`, else (older records) the day the record was last
+    changed, since setting the status to 去世 is normally its last change."""
     if member.get("status") != DECEASED:
         return None
     if member.get("death_date"):
@@ -588,7 +588,8 @@ def _committee_record(branch: dict, row: dict) -> dict:
 def committee_complete(ctx, branch: dict, year: int, points, *, committee_from: int = 7, min_committee: int = 3) -> Proposal:
     """A secretary in office at the year's end and, for a branch of ≥ committee_from members (which
     the Party's rules require to elect a 支部委员会), at least min_committee members in office. A
-    smaller branch needs only its secretary; a 党小组's leader may be recorded under any post."""
+    smaller branch needs only its secretary; a 党小组 only its leader (组长, or whatever post it is
+    recorded under)."""
     rec = records_of(ctx, branch, year)
     in_office = serving(branch.get("committee") or [], rec.end)
     used = [_committee_record(branch, r) for r in in_office]
@@ -797,7 +798,8 @@ def required_visits_done(ctx, branch: dict, year: int, points, *, within_days: i
     festivals = []
     for v in rec.visits:
         if v["trigger"] == FESTIVAL:
-            if rec.start <= (v.get("visit_date") or v.get("event_date")) <= rec.end:
+            day = v.get("visit_date") or v.get("event_date")
+            if day and rec.start <= day <= rec.end:
                 festivals.append(v)
             continue
         day = v.get("event_date") or v.get("visit_date")
