@@ -98,6 +98,8 @@ class Context:
         return self.site.metas.get(doctype)
 
     def table(self, doctype: str) -> sa.Table:
+        if self._tx is None:
+            _ = self.conn  # refresh customisations first, as meta() does
         return self.site.table(doctype)
 
     @property

@@ -183,8 +183,9 @@ class Meta:
                                         options=self.name, read_only=1, no_copy=1, hidden=1))
         if self.is_tree:
             implied = [
-                DocField(fieldname="lft", fieldtype="Int", label="左值", read_only=1, hidden=1, no_copy=1, search_index=1),
-                DocField(fieldname="rgt", fieldtype="Int", label="右值", read_only=1, hidden=1, no_copy=1, search_index=1),
+                # indexed together as (lft, rgt) by schema.wanted_indexes: one index to keep, not three
+                DocField(fieldname="lft", fieldtype="Int", label="左值", read_only=1, hidden=1, no_copy=1),
+                DocField(fieldname="rgt", fieldtype="Int", label="右值", read_only=1, hidden=1, no_copy=1),
                 DocField(fieldname="is_group", fieldtype="Check", label="是否为组"),
                 DocField(fieldname="old_parent", fieldtype="Link", label="原上级", options=self.name, hidden=1, read_only=1),
                 DocField(fieldname=self.nsm_parent_field, fieldtype="Link", label="上级", options=self.name),

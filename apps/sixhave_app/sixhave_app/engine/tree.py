@@ -27,8 +27,9 @@ def on_insert(ctx, doc) -> None:
     parent = doc.get(meta.nsm_parent_field)
     if parent:
         _, right = _bounds(ctx, table, parent)
-        conn.execute(table.update().where(table.c.rgt >= right).values(rgt=table.c.rgt + 2))
-        conn.execute(table.update().where(table.c.lft > right).values(lft=table.c.lft + 2))
+        # one pass over the nodes to the right: every rgt ≥ right moves, and lft too where > right
+        conn.execute(table.update().where(table.c.rgt >= right)
+                     .values(rgt=table.c.rgt + 2, lft=sa.case((table.c.lft > right, table.c.lft + 2), else_=table.c.lft)))
         lft = right
     else:
         lft = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.rgt), 0))).scalar()) + 1
