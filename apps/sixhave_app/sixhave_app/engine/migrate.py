@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import fixtures, schema, storage
+from . import fixtures, print_formats, reports, schema, storage
 from .customize import sync_schema
 from .meta import Meta
 
@@ -37,6 +37,10 @@ def migrate(site, *, progress: Callable[[str, int, int], None] | None = None,
     with site.context(ignore_permissions=True) as ctx:
         # Workflows as data: loaded (and updated) from workflows/*.json on every migrate.
         report["workflows"] = fixtures.import_folder(ctx, fixtures.project_workflows_path(site))
+    with site.context(ignore_permissions=True) as ctx:
+        # Standard reports from the apps' report/ folders, then print formats from print_formats/.
+        report["reports"] = reports.sync_standard(ctx)
+        report["print_formats"] = print_formats.sync_standard(ctx, print_formats.project_print_formats_path(site))
     for hook in site.hooks.after_migrate:
         with site.context(ignore_permissions=True) as ctx:
             hook(ctx)

@@ -145,6 +145,7 @@ class Hooks:
         self.method_aliases: dict[str, str] = {}
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
+        self.print_helpers: dict = {}  # name → fn(ctx, *args): helpers print templates may call
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -168,6 +169,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.method_aliases.update(getattr(module, "method_aliases", {}))
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
+        hooks.print_helpers.update({k: _resolve(v) for k, v in getattr(module, "print_helpers", {}).items()})
     return hooks
 
 

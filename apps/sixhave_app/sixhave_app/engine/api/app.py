@@ -122,7 +122,7 @@ class Api:
 
 
 def create_app(site) -> Starlette:
-    from . import files, method, openapi, resource, ui
+    from . import files, method, openapi, printview, resource, ui
 
     api = Api(site)
 
@@ -137,6 +137,7 @@ def create_app(site) -> Starlette:
         Route("/api/openapi.json", api.endpoint(openapi.document), methods=["GET"]),
         Route("/files/{path:path}", api.endpoint(files.serve_public), methods=["GET"]),
         Route("/private/files/{path:path}", api.endpoint(files.serve_private), methods=["GET"]),
+        Route("/printview", api.endpoint(printview.page), methods=["GET"]),
         Route("/login", api.endpoint(ui.login_page), methods=["GET"]),
         Route("/app", api.endpoint(ui.app_page), methods=["GET"]),
         Route("/app/{rest:path}", api.endpoint(ui.app_page), methods=["GET"]),

@@ -1,5 +1,5 @@
-"""Export (Excel/CSV) and print (HTML/PDF): the same permission predicate as every list, plus
-the export and print rights."""
+"""Export (Excel/CSV): the same permission predicate as every list, plus the export right.
+Printing lives in printview.py."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from .. import excel, permissions, printing
+from .. import excel, permissions
 from ..errors import DoesNotExistError, ValidationError
 from . import resource
 from .request import parse_json_arg
@@ -45,30 +45,3 @@ def export_query(ctx, doctype=None, fields=None, filters=None, order_by=None, fi
         raise ValidationError("file_format_type 应为 Excel 或 CSV")
     content = excel.rows_to_xlsx(name, columns, rows)
     return _attachment(content, f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _printable(ctx, doctype, name):
-    if not doctype or not ctx.site.metas.exists(doctype):
-        raise DoesNotExistError(f"DocType “{doctype}” 不存在")
-    doc = ctx.get_doc(doctype, name)  # 404 when out of scope
-    permissions.check(ctx, doctype, "print", doc)
-    return doc
-
-
-@whitelist(methods=("GET", "POST"))
-def get_html_and_style(ctx, doc=None, name=None, print_format=None, doctype=None, **kwargs) -> dict:
-    parsed = parse_json_arg(doc, "doc")
-    if isinstance(parsed, dict):
-        doctype, name = parsed.get("doctype"), parsed.get("name")
-    else:
-        doctype = doctype or parsed
-    document = _printable(ctx, doctype, name)
-    html = printing.standard_html(ctx, document, permissions.readable_fieldnames(ctx, doctype))
-    return {"html": html, "style": printing.A4_STYLE}
-
-
-@whitelist(methods=("GET", "POST"))
-def download_pdf(ctx, doctype=None, name=None, format=None, no_letterhead=0, **kwargs) -> Reply:
-    document = _printable(ctx, doctype, name)
-    html = printing.standard_html(ctx, document, permissions.readable_fieldnames(ctx, doctype))
-    return _attachment(printing.html_to_pdf(html), f"{name}.pdf", "application/pdf")

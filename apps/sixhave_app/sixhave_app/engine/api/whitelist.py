@@ -25,9 +25,17 @@ BUILTIN_ALIASES = {
     "frappe.handler.upload_file": "sixhave_app.engine.api.files.upload_file",
     "frappe.desk.reportview.export_query": "sixhave_app.engine.api.export.export_query",
     "frappe.desk.reportview.get": "sixhave_app.engine.api.client.reportview_get",
-    "frappe.utils.print_format.download_pdf": "sixhave_app.engine.api.export.download_pdf",
-    "frappe.www.printview.get_html_and_style": "sixhave_app.engine.api.export.get_html_and_style",
+    "frappe.utils.print_format.download_pdf": "sixhave_app.engine.api.printview.download_pdf",
+    "frappe.utils.print_format.download_multi_pdf": "sixhave_app.engine.api.printview.download_multi_pdf",
+    "frappe.www.printview.get_html_and_style": "sixhave_app.engine.api.printview.get_html_and_style",
+    "frappe.printing.doctype.print_format.print_format.make_default": "sixhave_app.engine.api.printview.make_default",
+    "sixhave.print.formats": "sixhave_app.engine.api.printview.print_formats",
+    "sixhave.print.make_default": "sixhave_app.engine.api.printview.make_default",
+    "sixhave.report.download_pdf": "sixhave_app.engine.api.query_report.download_pdf",
+    "sixhave.report.get_html": "sixhave_app.engine.api.query_report.get_html",
 }
+for _name in ("run", "get_script", "export_query"):
+    BUILTIN_ALIASES[f"frappe.desk.query_report.{_name}"] = f"sixhave_app.engine.api.query_report.{_name}"
 for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):

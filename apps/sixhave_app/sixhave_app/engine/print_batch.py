@@ -1,0 +1,105 @@
+"""Batch printing: many documents through one format, as one merged PDF (each document keeps its
+own "第 N 页 共 M 页") or as a zip of PDFs named by each document's title. Written to a path or a
+binary stream as it goes, with a progress callback, so that a background job can run it and
+report how far it is."""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from . import permissions, printing
+from .errors import DoesNotExistError, ValidationError
+
+MAX_DOCUMENTS = 5000
+Progress = Callable[[int, int, str], None]  # (done, total, document name)
+
+
+@dataclass
+class BatchResult:
+    documents: int = 0
+    pages: int = 0
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # names the user may not print (out of scope)
+
+
+def names_for(ctx, doctype: str, filters=None, order_by: str | None = None) -> list[str]:
+    """The documents a batch covers: the user's own list with these filters (scope applies)."""
+    return ctx.get_list(doctype, filters=filters, pluck="name", order_by=order_by, limit_page_length=MAX_DOCUMENTS + 1,
+                        ptype="print")
+
+
+def _title(ctx, doc) -> str:
+    meta = doc.meta
+    return str(doc.get(meta.title_field) if meta.title_field and doc.get(meta.title_field) else doc.name)
+
+
+def _printable(ctx, doctype: str, name: str):
+    doc = ctx.get_doc(doctype, name)  # read right and scope: out of scope is "does not exist"
+    permissions.check(ctx, doctype, "print", doc)
+    return doc
+
+
+def print_batch(ctx, doctype: str, names: list[str], format_name: str | None, target: str | Path | BinaryIO, *,
+                as_zip: bool = False, progress: Progress | None = None, letter_head: str | None = None,
+                no_letterhead: bool = False, skip_denied: bool = False) -> BatchResult:
+    """Render `names` of `doctype` through `format_name` into `target` (a path or a writable
+    binary stream): one merged PDF, or with `as_zip` a zip of one PDF per document."""
+    if not names:
+        raise ValidationError("没有可打印的单据")
+    if len(names) > MAX_DOCUMENTS:
+        raise ValidationError(f"一次最多批量打印 {MAX_DOCUMENTS} 份")
+    printing.format_for(ctx, doctype, format_name)  # fail early on an unknown or wrong format
+    result = BatchResult()
+    total = len(names)
+    archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) if as_zip else None
+    documents = []
+    used: set[str] = set()
+    try:
+        for done, name in enumerate(names, start=1):
+            try:
+                doc = _printable(ctx, doctype, name)
+            except DoesNotExistError:
+                if not skip_denied:
+                    raise
+                result.skipped.append(name)
+                continue
+            printed = printing.render_document(ctx, doc, format_name, letter_head=letter_head, no_letterhead=no_letterhead)
+            laid_out = printing.layout(printed.html)
+            result.documents += 1
+            result.pages += len(laid_out.pages)
+            if archive is not None:
+                filename = _unique(printing.pdf_filename(_title(ctx, doc)), used)
+                archive.writestr(filename, laid_out.write_pdf())
+                result.files.append(filename)
+            else:
+                documents.append(laid_out)
+            if progress:
+                progress(done, total, name)
+        if archive is None:
+            if not documents:
+                raise ValidationError("没有可打印的单据")
+            pages = [page for document in documents for page in document.pages]
+            documents[0].copy(pages).write_pdf(target)
+    finally:
+        if archive is not None:
+            archive.close()
+    return result
+
+
+def _unique(filename: str, used: set[str]) -> str:
+    stem, suffix = filename.rsplit(".", 1)
+    candidate, n = filename, 2
+    while candidate in used:
+        candidate = f"{stem}（{n}）.{suffix}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def to_bytes(ctx, doctype: str, names: list[str], format_name: str | None, **kwargs) -> tuple[bytes, BatchResult]:
+    buffer = io.BytesIO()
+    result = print_batch(ctx, doctype, names, format_name, buffer, **kwargs)
+    return buffer.getvalue(), result
