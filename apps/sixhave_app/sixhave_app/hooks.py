@@ -16,3 +16,10 @@ commands = ["sixhave_app.six_haves.demo.demo_command"]
 method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (
     "open_year", "refresh_evidence", "make_rectification", "draw_spot_check", "publish_notice", "alerts",
     "party_calendar", "dashboard", "drill_down")}
+
+# Helpers the programme's print formats may call (engine/printing.py binds each to the printing user).
+print_helpers = {name: f"sixhave_app.six_haves.print_helpers.{name}" for name in (
+    "org_path", "score_categories", "score_totals", "party_org_facts", "rectification_lists", "bonus_total")}
+
+# Batch printing of a district's sheets, and the programme's reports printed.
+method_aliases.update({"sixhave.app.district_sheets": "sixhave_app.six_haves.printing.district_sheets"})

@@ -61,6 +61,8 @@ def _differs(old, new) -> bool:
 
 def on_update(doc) -> None:
     ctx = doc.ctx
+    if (doc.print_format_for or "DocType") == "Report":
+        return  # a report's formats are chosen by report, not by the DocType's default
     before = doc.get_original() or {}
     current = ctx.meta(doc.doc_type).get(DEFAULT_PROPERTY)
     if doc.default and current != doc.name:

@@ -57,7 +57,7 @@ STANDARD_TEMPLATE = """<h1>{{ title }}</h1>
 {% for t in tables %}<h3>{{ t.label }}</h3><table class="standard child"><thead><tr>{% for c in t.columns %}<th>{{ c.label }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in t.rows %}<tr>{% for c in t.columns %}<td>{{ row[c.fieldname] }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endfor %}"""
 
-_standard_env = SandboxedEnvironment(autoescape=True)
+_standard_env = SandboxedEnvironment(autoescape=True, finalize=lambda v: "" if v is None else v)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,9 @@ def format_for(ctx, doctype: str, name: str | None = None) -> PrintFormat:
     else Standard. A named format must be made for this DocType."""
     chosen = name or ctx.meta(doctype).get("default_print_format") or STANDARD
     spec = get_format(ctx, chosen)
-    if spec.name != STANDARD and spec.doc_type and spec.doc_type != doctype and not spec.for_report:
+    if spec.for_report:
+        raise ValidationError(f"打印格式 “{spec.name}” 是报表 “{spec.for_report}” 的格式，不能打印单据")
+    if spec.name != STANDARD and spec.doc_type and spec.doc_type != doctype:
         raise ValidationError(f"打印格式 “{spec.name}” 用于{ctx.meta(spec.doc_type).display_name}，不能打印{ctx.meta(doctype).display_name}")
     return spec
 
@@ -297,6 +299,7 @@ def context_helpers(ctx) -> dict:
     for name, fn in (getattr(ctx.site.hooks, "print_helpers", {}) or {}).items():
         bound[name] = partial(fn, ctx)
     bound["_"] = lambda text, *a: text  # Frappe's templates translate with _()
+    bound["today"] = ctx.now().date()
     return bound
 
 
@@ -407,10 +410,15 @@ def standard_html(ctx, doc, readable: set[str] | None = None) -> str:
 REPORT_TEMPLATE = """<h1>{{ title }}</h1>
 {% if filter_text %}<p class="meta">{{ filter_text }}</p>{% endif %}
 {% if summary %}<p class="summary">{% for s in summary %}<span>{{ s.label }}：{{ s.value }}</span>{% if not loop.last %}；{% endif %}{% endfor %}</p>{% endif %}
-<table class="standard report"><thead><tr>{% for c in columns %}<th>{{ c.label }}</th>{% endfor %}</tr></thead>
+<table class="standard report"><thead><tr>{% for c in columns %}<th style="width: {{ widths[loop.index0] }}%">{{ c.label }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in data %}<tr{% if row.is_total_row %} class="total"{% endif %}>{% for c in columns %}<td>{{ row[c.fieldname] }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
 {% if message %}<p>{{ message }}</p>{% endif %}"""
-REPORT_STYLE = A4_STYLE + ".report th { text-align: center; background: #f2f2f2; } .report td { text-align: center; } .total td { font-weight: bold; }"
+REPORT_STYLE = A4_STYLE + (".report { table-layout: fixed; } .report th { text-align: center; background: #f2f2f2; font-size: 9pt; }"
+                            " .report td { text-align: center; font-size: 9pt; } .total td { font-weight: bold; }")
+
+
+def _display_value(value) -> str:
+    return "是" if value is True else str(value)
 
 
 def report_format_for(ctx, report_name: str, name: str | None = None) -> PrintFormat:
@@ -434,13 +442,16 @@ def render_report(ctx, result: dict, format_name: str | None = None, *, title: s
     """A report's answer (reports.run) printed: rows as read-only views, the same columns."""
     spec = report_format_for(ctx, result["report_name"], format_name)
     filters = {k: v for k, v in (result.get("filters") or {}).items() if not str(k).startswith("__")}
+    labels = result.get("filter_labels") or {}
+    total_width = sum(int(c.get("width") or 120) for c in result["columns"]) or 1
     context = {"title": title or result["report_name"], "report_name": result["report_name"],
                "columns": [_wrap(c) for c in result["columns"]], "data": [_wrap(r) for r in result["result"]],
                "filters": _wrap(filters), "summary": [_wrap(s) for s in result.get("report_summary") or []],
                "message": result.get("message"),
-               "filter_text": "；".join(f"{k}：{v}" for k, v in filters.items() if v not in (None, ""))}
+               "widths": [round(int(c.get("width") or 120) * 100 / total_width, 2) for c in result["columns"]],
+               "filter_text": "；".join(f"{labels.get(k, k)}：{_display_value(v)}" for k, v in filters.items() if v not in (None, "", 0))}
     if spec.name == STANDARD:
-        body = _standard_env.from_string(REPORT_TEMPLATE).render(**context)
+        body = _standard_env.from_string(REPORT_TEMPLATE).render(**context, today=ctx.now().date())
         style = "\n".join((spec.page_css(), BASE_STYLE, spec.css))
         page = (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_escape(context["title"])}</title>'
                 f"<style>{style}</style></head><body>{body}</body></html>")

@@ -173,7 +173,9 @@ def run(ctx, report_name: str, filters=None) -> dict:
     columns, data = _without_unreadable(ctx, report.ref_doctype, columns, data)
     if report.add_total_row and data:
         data.append(total_row(columns, data))
+    labels = {f["fieldname"]: f.get("label") or f["fieldname"] for f in declared_filters(ctx, report)}
     return {"result": [_jsonable(r) for r in data], "columns": columns, "message": message, "chart": chart,
+            "filter_labels": labels,
             "report_summary": summary, "skip_total_row": 0, "status": None,
             "add_total_row": int(bool(report.add_total_row)), "filters": _jsonable(filters),
             "execution_time": round(time.perf_counter() - started, 4), "report_name": report.name,
