@@ -89,15 +89,18 @@ def set_default(ctx, doctype: str, name: str | None) -> None:
         return
     values = {"doc_type": doctype, "doctype_or_field": "DocType", "property": DEFAULT_PROPERTY, "value": name or "",
               "property_type": "Data"}
-    if storage.exists(ctx, "Property Setter", setter_name):
-        setter = ctx.get_doc("Property Setter", setter_name)
-        setter.update(values)
-        setter.flags.ignore_permissions = True
-        setter.save()
-    else:
-        setter = ctx.new_doc("Property Setter", {"name": setter_name, **values})
-        setter.flags.ignore_permissions = True  # permitted by the write right on the format
-        setter.insert()
+    # The Property Setter is bookkeeping of the format's `default`: permitted by the write right on
+    # Print Format the caller has already shown, not by rights on Property Setter.
+    previous, ctx.ignore_permissions = ctx.ignore_permissions, True
+    try:
+        if storage.exists(ctx, "Property Setter", setter_name):
+            setter = ctx.get_doc("Property Setter", setter_name)
+            setter.update(values)
+            setter.save()
+        else:
+            ctx.new_doc("Property Setter", {"name": setter_name, **values}).insert()
+    finally:
+        ctx.ignore_permissions = previous
     if name:
         ctx.conn.execute(table.update().where(table.c.name == name).values(default=1))
 

@@ -84,7 +84,7 @@ def download_multi_pdf(ctx, doctype=None, name=None, format=None, filters=None, 
 
 
 @whitelist(methods=("GET",))
-def print_formats(ctx, doctype=None, **kwargs) -> list:
+def formats(ctx, doctype=None, **kwargs) -> list:
     """The formats a print dialog offers for a DocType (default first)."""
     if not doctype or not ctx.site.metas.exists(doctype):
         raise DoesNotExistError(f"DocType “{doctype}” 不存在")

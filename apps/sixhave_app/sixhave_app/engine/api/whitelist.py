@@ -29,7 +29,7 @@ BUILTIN_ALIASES = {
     "frappe.utils.print_format.download_multi_pdf": "sixhave_app.engine.api.printview.download_multi_pdf",
     "frappe.www.printview.get_html_and_style": "sixhave_app.engine.api.printview.get_html_and_style",
     "frappe.printing.doctype.print_format.print_format.make_default": "sixhave_app.engine.api.printview.make_default",
-    "sixhave.print.formats": "sixhave_app.engine.api.printview.print_formats",
+    "sixhave.print.formats": "sixhave_app.engine.api.printview.formats",
     "sixhave.print.make_default": "sixhave_app.engine.api.printview.make_default",
     "sixhave.report.download_pdf": "sixhave_app.engine.api.query_report.download_pdf",
     "sixhave.report.get_html": "sixhave_app.engine.api.query_report.get_html",
