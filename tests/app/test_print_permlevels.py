@@ -54,3 +54,22 @@ def test_the_standard_layout_leaves_them_out_too(sheet):
     site, name, reviewer, _ = sheet
     body = printed(site, reviewer, name, "Standard").body
     assert data.DISTRICT_OPINION in body and data.CITY_OPINION not in body and "市级签字人" not in body
+
+
+def test_reports_drop_the_columns_a_user_may_not_read(sheet):
+    import json
+
+    from sixhave_app.engine import reports
+
+    site, name, reviewer, city = sheet
+    with site.context() as ctx:
+        ctx.insert({"doctype": "Report", "report_name": "意见一览", "ref_doctype": "Self Assessment", "report_type": "Report Builder",
+                    "json": json.dumps({"fields": ["party_org", "district_opinion", "city_opinion", "city_signed_by"]})})
+    with site.context(user=reviewer) as ctx:
+        mine = reports.run(ctx, "意见一览", {})
+        printed = printing.render_report(ctx, mine).body
+    assert [c["fieldname"] for c in mine["columns"]] == ["party_org", "district_opinion"]
+    assert all("city_opinion" not in row for row in mine["result"]) and data.CITY_OPINION not in printed
+    with site.context(user=city) as ctx:
+        theirs = reports.run(ctx, "意见一览", {})
+    assert [c["fieldname"] for c in theirs["columns"]] == ["party_org", "district_opinion", "city_opinion", "city_signed_by"]
