@@ -90,6 +90,10 @@ APP_SAMPLES = {
                                       "awarded_on": "2018-12-01"}, {"title": "改"}),
     "Public Notice": lambda site, unit, u: ({"year": 2018, "title": f"公示{u}", "start_date": "2018-11-01",
                                              "end_date": "2018-11-08"}, {"objections": "无"}),
+    "Print Format": lambda site, unit, u: ({"name": f"矩阵格式{u}", "doc_type": "Org Unit", "html": "<p>{{ doc.name }}</p>"},
+                                           {"css": "p { color: #000; }"}),
+    "Letter Head": lambda site, unit, u: ({"letter_head_name": f"矩阵信头{u}"}, {"content": "<p>改</p>"}),
+    "Report": lambda site, unit, u: ({"report_name": f"矩阵报表{u}", "ref_doctype": "Org Unit"}, {"description": "改"}),
 }
 
 
