@@ -57,6 +57,7 @@ def print_batch(ctx, doctype: str, names: list[str], format_name: str | None, ta
     archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) if as_zip else None
     documents = []
     used: set[str] = set()
+    fonts = printing.font_configuration()  # shared: one copy of the CJK fonts for the whole batch
     try:
         for done, name in enumerate(names, start=1):
             try:
@@ -67,12 +68,12 @@ def print_batch(ctx, doctype: str, names: list[str], format_name: str | None, ta
                 result.skipped.append(name)
                 continue
             printed = printing.render_document(ctx, doc, format_name, letter_head=letter_head, no_letterhead=no_letterhead)
-            laid_out = printing.layout(printed.html)
+            laid_out = printing.layout(printed.html, fonts)
             result.documents += 1
             result.pages += len(laid_out.pages)
             if archive is not None:
                 filename = _unique(printing.pdf_filename(_title(ctx, doc)), used)
-                archive.writestr(filename, laid_out.write_pdf())
+                archive.writestr(filename, printing.write_pdf(laid_out))
                 result.files.append(filename)
             else:
                 documents.append(laid_out)
@@ -82,7 +83,7 @@ def print_batch(ctx, doctype: str, names: list[str], format_name: str | None, ta
             if not documents:
                 raise ValidationError("没有可打印的单据")
             pages = [page for document in documents for page in document.pages]
-            documents[0].copy(pages).write_pdf(target)
+            printing.write_pdf(documents[0].copy(pages), target)
     finally:
         if archive is not None:
             archive.close()
