@@ -224,13 +224,13 @@ def _wrap(value):
 # --------------------------------------------------------------------------- context helpers
 def records(ctx, doctype: str, filters=None, fields=None, order_by=None, limit: int = 500) -> list:
     """Rows of any DocType through the user's permissions and scope (the list's own predicate);
-    fields the user may not read are refused as they are by the list API."""
-    from .api.resource import _readable_fields
-
+    fields the user may not read come back empty, as they do in the document itself."""
     if not ctx.site.metas.exists(doctype):
         raise ValidationError(f"DocType “{doctype}” 不存在")
-    fields = _readable_fields(ctx, doctype, list(fields or ["name"]))
-    rows = ctx.get_list(doctype, fields=fields, filters=filters, order_by=order_by,
+    wanted = [f for f in (fields or ["name"]) if isinstance(f, str)]
+    readable = permissions.readable_fieldnames(ctx, doctype)
+    shown = [f for f in wanted if readable is None or f in readable or not ctx.meta(doctype).has_field(f)] or ["name"]
+    rows = ctx.get_list(doctype, fields=shown, filters=filters, order_by=order_by,
                         limit_page_length=min(int(limit or 500), 5000))
     return [_wrap(dict(r)) for r in rows]
 

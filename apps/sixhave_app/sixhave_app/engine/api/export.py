@@ -33,7 +33,11 @@ def export_query(ctx, doctype=None, fields=None, filters=None, order_by=None, fi
                                                   "limit_page_length": 0}, ptype="export")
     keys = list(rows[0].keys()) if rows else [f if isinstance(f, str) else str(f) for f in fields]
     columns = [(k, meta.label_of(k)) for k in keys]
-    name = title or meta.display_name
+    return table_file(title or meta.display_name, columns, rows, file_format_type)
+
+
+def table_file(name: str, columns: list[tuple[str, str]], rows: list[dict], file_format_type="Excel") -> Reply:
+    """Rows as the file an official downloads: Excel (typed cells) or CSV (UTF-8 with BOM)."""
     if str(file_format_type).upper() == "CSV":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

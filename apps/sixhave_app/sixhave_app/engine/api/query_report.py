@@ -2,12 +2,11 @@
 `export_query`, and the report printed (`sixhave.report.download_pdf`, `/printview?report=`)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from .. import excel, printing, reports
+from .. import printing, reports
 from ..errors import ValidationError
+from .export import table_file
 from .printview import attachment
 from .request import parse_json_arg
 from .responses import Reply
@@ -54,17 +53,7 @@ def export_query(ctx, report_name=None, filters=None, file_format_type=None, for
     for row in rows:
         if row.pop("is_total_row", None):
             row.setdefault(columns[0][0], reports.TOTAL_LABEL)
-    if str(file_format_type).upper() == "CSV":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([label for _, label in columns])
-        for row in rows:
-            writer.writerow(["" if row.get(k) is None else row.get(k) for k, _ in columns])
-        return attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), f"{report_name}.csv", "text/csv; charset=utf-8")
-    if str(file_format_type).lower() not in ("excel", "xlsx"):
-        raise ValidationError("file_format_type 应为 Excel 或 CSV")
-    content = excel.rows_to_xlsx(report_name, columns, rows)
-    return attachment(content, f"{report_name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return table_file(report_name, columns, rows, file_format_type)
 
 
 @whitelist(methods=("GET", "POST"))
