@@ -148,7 +148,11 @@ def test_the_summary_and_the_noncompliant_list_print_from_their_reports(site, pa
     assert "达标不合格党组织名单" in whole and paper["second"] in whole and paper["org"] not in whole
 
 
-def test_a_districts_sheets_as_one_pdf_or_a_zip(site, paper, tmp_path):
+@pytest.mark.parametrize("chunk", [50, 1])  # one chunk, or each sheet its own chunk joined after
+def test_a_districts_sheets_as_one_pdf_or_a_zip(site, paper, tmp_path, monkeypatch, chunk):
+    from sixhave_app.engine import print_batch
+
+    monkeypatch.setattr(print_batch, "CHUNK", chunk)
     seen = []
     target = tmp_path / "sheets.pdf"
     with site.context(user=paper["reviewer"]) as ctx:

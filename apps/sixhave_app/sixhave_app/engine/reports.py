@@ -171,13 +171,14 @@ def run(ctx, report_name: str, filters=None) -> dict:
     columns = [normalise_column(c) for c in columns]
     data = [row if isinstance(row, dict) else dict(zip([c["fieldname"] for c in columns], row)) for row in data]
     columns, data = _without_unreadable(ctx, report.ref_doctype, columns, data)
-    if report.add_total_row and data:
+    wants_total = report.add_total_row or (report.report_type != "Script Report" and builder_settings(report).get("add_totals_row"))
+    if wants_total and data:
         data.append(total_row(columns, data))
     labels = {f["fieldname"]: f.get("label") or f["fieldname"] for f in declared_filters(ctx, report)}
     return {"result": [_jsonable(r) for r in data], "columns": columns, "message": message, "chart": chart,
             "filter_labels": labels,
             "report_summary": summary, "skip_total_row": 0, "status": None,
-            "add_total_row": int(bool(report.add_total_row)), "filters": _jsonable(filters),
+            "add_total_row": int(bool(wants_total)), "filters": _jsonable(filters),
             "execution_time": round(time.perf_counter() - started, 4), "report_name": report.name,
             "report_type": report.report_type, "ref_doctype": report.ref_doctype}
 
@@ -325,13 +326,14 @@ def _grouped(ctx, doctype: str, group: dict, where: list) -> tuple[list[dict], l
         raise ValidationError("分组汇总只支持 count、sum、avg")
     fields = [f"{spec} as `{fieldname}`", "count(name) as `count`"]
     columns = [_column_of(ctx, source, fieldname), {"fieldname": "count", "label": "数量", "fieldtype": "Int", "width": 90}]
-    sums = [group.get("aggregate_on")] if func != "count" and group.get("aggregate_on") else []
+    on_field = group.get("aggregate_on") or group.get("aggregate_on_field")  # Frappe's two spellings
+    sums = [on_field] if func != "count" and on_field else []
     sums += [s for s in group.get("sum_of") or [] if s not in sums]
     for on in sums:
         on_spec, on_source, on_field = _field_spec(on, doctype)
         if not _readable(ctx, doctype, on_source, on_field):
             raise PermissionError(f"没有权限汇总字段 “{ctx.meta(on_source).label_of(on_field)}”")
-        word = "avg" if func == "avg" and on == group.get("aggregate_on") else "sum"
+        word = "avg" if func == "avg" and on == on_field else "sum"
         fields.append(f"{word}({on_spec}) as `{word}_{on_field}`")
         columns.append({"fieldname": f"{word}_{on_field}", "fieldtype": "Float", "width": 110,
                         "label": f"{ctx.meta(on_source).label_of(on_field)}（{'平均' if word == 'avg' else '合计'}）",
