@@ -72,9 +72,12 @@ def test_standard_formats_come_from_their_files(http, world):
     r = http.put("/api/resource/Print Format/达标自评表", headers=city, json={"html": "<p>改</p>"})
     assert r.status_code == 403 and "标准打印格式" in r.json()["exception"] + r.json().get("_server_messages", "")
     assert http.delete("/api/resource/Print Format/达标自评表", headers=city).status_code == 403
-    r = http.post("/api/resource/Print Format", headers=city,
-                  json={"name": unique("冒充标准"), "doc_type": SA, "standard": "Yes", "html": "<p>x</p>"})
-    assert r.status_code == 403
+    original = http.get("/api/resource/Print Format/达标自评表", headers=city).json()["data"]
+    verbatim = {k: v for k, v in original.items() if k not in ("creation", "modified", "owner", "modified_by")}
+    verbatim["name"] = unique("原样复制")
+    r = http.post("/api/resource/Print Format", headers=city, json=verbatim)
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["standard"] == "No" and not r.json()["data"]["default"]  # a copy: the city's own
 
 
 def test_districts_may_not_create_or_change_formats_or_letter_heads(http, world):
@@ -178,9 +181,22 @@ def test_many_sheets_in_one_pdf_or_a_zip(http, world, sheets):
     assert zipped.status_code == 200
     with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
         assert len(archive.namelist()) == 2 and all(n.endswith(".pdf") for n in archive.namelist())
-    district = call(http, world["liangxi_admin"], "sixhave.app.district_sheets", verb="GET", year=2018, district="梁溪区",
-                    output="zip")
-    assert district.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(district.content)) as archive:
-        listed = archive.namelist()
-    assert any(n.startswith("打印支部a") for n in listed) and not any(n.startswith("打印支部x") for n in listed)
+
+
+def test_a_districts_sheets_through_the_api(http, world, site):
+    """A district of its own (the shared site's 梁溪区 holds every other test's sheets)."""
+    with site.context() as ctx:
+        district = ctx.insert({"doctype": "Org Unit", "unit_name": unique("批量区"), "level": "市（县）区",
+                               "parent_org_unit": "无锡市"}).name
+        orgs = [ctx.insert({"doctype": "Party Organization", "org_name": unique(f"批量支部{i}"), "org_type": "党支部",
+                            "sector": "机关", "parent_unit": district}).name for i in range(2)]
+        for org in orgs:
+            ctx.insert({"doctype": SA, "party_org": org, "year": 2018})
+    r = call(http, world["city_admin"], "sixhave.app.district_sheets", verb="GET", year=2018, district=district, output="zip")
+    assert r.status_code == 200, r.text
+    with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
+        assert sorted(archive.namelist()) == sorted(f"{org}.pdf" for org in orgs)
+    merged = call(http, world["city_admin"], "sixhave.app.district_sheets", verb="GET", year=2018, district=district)
+    assert merged.status_code == 200 and len(pages_text(merged.content)) >= 6
+    outside = call(http, world["xishan_admin"], "sixhave.app.district_sheets", verb="GET", year=2018, district=district)
+    assert outside.status_code == 417 and "没有可打印" in outside.json()["exception"]

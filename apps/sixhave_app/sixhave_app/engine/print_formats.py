@@ -42,8 +42,11 @@ def validate(doc) -> None:
 def _guard_standard(doc) -> None:
     before = doc.get_original()
     if doc.standard == "Yes" and not before:
-        raise PermissionError("标准打印格式只能随系统发布（print_formats/ 目录，由 migrate 装载）；请新建自定义格式",
-                              field="standard")
+        # A verbatim copy of a shipped format (all its fields POSTed under a new name): it becomes
+        # the administrator's own format, and does not take over as the DocType's default.
+        doc.standard = "No"
+        doc.default = 0
+        return
     if not before or before.get("standard") != "Yes":
         return
     changed = [k for k, v in doc.as_dict(convert=False).items()
