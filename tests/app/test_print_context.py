@@ -75,3 +75,23 @@ def test_weasyprint_fetches_only_data_urls():
             fetcher.fetch(url)
     html = '<img src="file:///etc/hostname"><style>@import url("http://127.0.0.1:1/x.css");</style><p>正文</p>'
     assert printing.html_to_pdf(html)[:5] == b"%PDF-"
+
+
+def test_migrate_loads_the_standard_formats_from_their_files_idempotently(site):
+    from sixhave_app.engine.migrate import migrate
+
+    with site.context() as ctx:
+        table = ctx.table("Print Format")
+        ctx.conn.execute(table.update().where(table.c.name == "授牌证书").values(html="<p>被改坏的模板</p>"))
+    first = migrate(site)["print_formats"]
+    assert first == {"inserted": 0, "updated": 1}  # the file wins over an edit made behind its back
+    again = migrate(site)
+    assert again["print_formats"] == {"inserted": 0, "updated": 0} and again["reports"] == {"reports": 0}
+    with site.context() as ctx:
+        assert "荣 誉 证 书" in ctx.get_value("Print Format", "授牌证书", "html")
+        shipped = {p.name for p in (printing.Path(__file__).parents[2] / "print_formats").iterdir() if p.is_dir()}
+        assert len(shipped) == 7
+        assert set(ctx.get_all("Print Format", filters={"standard": "Yes"}, pluck="name")) >= {
+            "达标自评表", "示范党支部创建申报表", "整改清单", "达标情况汇总表", "不达标名单", "公示名单", "授牌证书"}
+        assert set(ctx.get_all("Report", filters={"is_standard": "Yes"}, pluck="name")) >= {
+            "达标情况汇总表", "不达标名单", "示范党支部名单", "绩效考核", "整改进度", "申报进度"}

@@ -59,7 +59,10 @@ def _guard_standard(doc) -> None:
 def _differs(old, new) -> bool:
     if old in (None, "", 0) and new in (None, "", 0):
         return False
-    return str(old) != str(new)
+    try:
+        return float(old) != float(new)  # 16 in a file, 16.0 from a Float column
+    except (TypeError, ValueError):
+        return str(old) != str(new)
 
 
 def on_update(doc) -> None:
