@@ -87,12 +87,18 @@ def test_the_demonstration_list(http, world, year):
     assert {s["label"]: s["value"] for s in city["report_summary"]}["示范党支部"] == 2
 
 
-def test_performance_per_unit(http, world, year):
+def test_performance_per_unit(http, world, site, year):
     city = {r["unit"]: r for r in run(http, world["city_admin"], "绩效考核")["result"] if not r.get("is_total_row")}
     liangxi, xishan = city["梁溪区"], city["锡山区"]
     assert (liangxi["assessed"], liangxi["passed"], liangxi["failed"], liangxi["pass_rate"]) == (2, 1, 1, 50.0)
     assert (xishan["assessed"], xishan["passed"], xishan["failed"], xishan["submitted"]) == (2, 0, 1, 2)
-    assert liangxi["demonstration"] == 1 and liangxi["rectification"] == 2 and liangxi["rectified"] == 1
+    assert liangxi["rectification"] == 2 and liangxi["rectified"] == 1
+    with site.context() as ctx:  # plaques in force by this year, other tests' included: against the records
+        for unit, row in (("梁溪区", liangxi), ("锡山区", xishan)):
+            plaques = ctx.get_count("Plaque", [["status", "=", "有效"], ["year", "<=", YEAR],
+                                               ["org", "descendants of (inclusive)", unit]])
+            organisations = ctx.get_count("Party Organization", [["org", "descendants of (inclusive)", unit]])
+            assert row["demonstration"] == plaques >= 1 and row["organisations"] == organisations
     district = run(http, world["liangxi_admin"], "绩效考核")
     units = [r["unit"] for r in district["result"] if not r.get("is_total_row")]
     assert units == ["梁溪区"]

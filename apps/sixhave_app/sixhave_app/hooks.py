@@ -21,5 +21,5 @@ method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for
 print_helpers = {name: f"sixhave_app.six_haves.print_helpers.{name}" for name in (
     "org_path", "score_categories", "score_totals", "party_org_facts", "rectification_lists", "bonus_total")}
 
-# Batch printing of a district's sheets, and the programme's reports printed.
+# A district's sheets of a year as one PDF or a zip (six_haves/printing.py).
 method_aliases.update({"sixhave.app.district_sheets": "sixhave_app.six_haves.printing.district_sheets"})
