@@ -31,6 +31,7 @@ BUILTIN_ALIASES = {
 for _name in ("status", "download"):
     BUILTIN_ALIASES[f"sixhave.jobs.{_name}"] = f"sixhave_app.engine.api.jobs.{_name}"
 BUILTIN_ALIASES["sixhave.jobs.list"] = "sixhave_app.engine.api.jobs.list_jobs"
+BUILTIN_ALIASES["sixhave.export.start"] = "sixhave_app.engine.api.export.start_export"
 for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):
