@@ -21,7 +21,7 @@ _WIDTH = {"Date": 12, "Datetime": 20, "Time": 10, "Int": 10, "Check": 8, "Float"
           "Small Text": 36, "Text": 40, "Long Text": 50, "Text Editor": 50, "Code": 40, "JSON": 40}
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: a column is one place in one sheet
 class Column:
     field: DocField | None            # None: the ID column
     doctype: str                      # the DocType the field belongs to
@@ -74,12 +74,17 @@ def readable_levels(ctx, doctype: str) -> set[int] | None:
     return permissions.rights_for(ctx, doctype).readable_levels() | {0}
 
 
+def server_owned(f: DocField) -> bool:
+    """Computed or fetched by the server: written to files, never taken from them."""
+    return bool(f.read_only) or f.fieldtype == "Read Only"
+
+
 def _shown(f: DocField, levels: set[int] | None, *, for_import: bool) -> bool:
     if not f.has_column or f.fieldtype in NOT_EXCHANGED or f.hidden:
         return False
     if levels is not None and (f.permlevel or 0) not in levels:
         return False
-    if for_import and f.read_only:
+    if for_import and server_owned(f):
         return False  # server-owned: computed or fetched, never taken from a file
     return True
 
