@@ -15,4 +15,5 @@ commands = ["sixhave_app.six_haves.demo.demo_command"]
 # The app's methods, under short names: /api/method/sixhave.app.<name>
 method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (
     "open_year", "refresh_evidence", "make_rectification", "draw_spot_check", "publish_notice", "alerts",
-    "party_calendar", "dashboard", "drill_down")}
+    "party_calendar", "dashboard", "drill_down", "download_district_scores", "upload_district_scores",
+    "build_package")}

@@ -9,7 +9,7 @@ from typing import Callable
 import sqlalchemy as sa
 
 from . import columns as cols
-from . import excel, permissions, query
+from . import excel, jobs, permissions, query
 from .errors import PermissionError
 
 BATCH = 2000  # rows fetched per round trip (server-side cursor on MariaDB)
@@ -103,6 +103,7 @@ def _csv_text(value):
     return "'" + value if excel.is_formula_like(value) else value
 
 
+@jobs.reads_only
 def export_job(ctx, job, doctype: str, fields=None, filters=None, or_filters=None, order_by=None,
                child_tables: bool = True, file_name: str | None = None) -> dict:
     """The background job behind `sixhave.export.start`: the workbook becomes the job's result."""

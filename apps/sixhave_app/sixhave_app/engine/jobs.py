@@ -47,27 +47,53 @@ def result_folder(site, job_name: str) -> Path:
     return site.path / "private" / "jobs" / job_name
 
 
+def reads_only(fn):
+    """Marks a job that only reads: it runs outside a write transaction, so that on SQLite it
+    never holds the database's one write lock while it works."""
+    fn.job_writes = False
+    return fn
+
+
 # --------------------------------------------------------------------------- enqueue
+def record(ctx, method: str, *, queue: str = "default", job_title: str | None = None, job_timeout: int | None = None,
+           retries: int = 1, reference: tuple[str, str] | None = None, total: int = 0, **kwargs):
+    """The job's record, in the caller's transaction (not yet queued: see `dispatch_later`)."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r} (short, default, long)")
+    _resolve(method)  # fail now, in the caller, for a method that does not exist
+    doc = ctx.new_doc(DOCTYPE, title=job_title or method.rsplit(".", 1)[-1], method=method, queue=queue,
+                      status="queued", user=ctx.user, kwargs=_jsonable(kwargs), done=0, total=int(total or 0),
+                      attempts=0, max_retries=max(0, int(retries)), timeout=int(job_timeout or QUEUES[queue]),
+                      reference_doctype=reference[0] if reference else None,
+                      reference_name=reference[1] if reference else None)
+    doc.flags.ignore_permissions = True  # bookkeeping: every user may start the jobs their methods allow
+    return doc.insert()
+
+
+def dispatch_later(ctx, doc, *, depends_on: list[str] | None = None) -> str:
+    """Queue a recorded job once the caller's transaction commits (never if it rolls back)."""
+    site, name, queue, timeout, retries = ctx.site, doc.name, doc.queue, doc.timeout, doc.max_retries
+    ctx.after_commit(lambda: dispatch(site, name, queue=queue, timeout=timeout, retries=retries, depends_on=depends_on))
+    return name
+
+
 def enqueue(ctx, method: str, *, queue: str = "default", job_title: str | None = None,
             job_timeout: int | None = None, retries: int = 1, reference: tuple[str, str] | None = None,
             depends_on: list[str] | None = None, **kwargs) -> str:
     """Record a job and run `method` after this transaction commits (never if it rolls back).
     Returns the Background Job's name (also the RQ job id)."""
-    if queue not in QUEUES:
-        raise ValueError(f"unknown queue {queue!r} (short, default, long)")
-    _resolve(method)  # fail now, in the caller, for a method that does not exist
-    record = ctx.new_doc(DOCTYPE, title=job_title or method.rsplit(".", 1)[-1], method=method, queue=queue,
-                         status="queued", user=ctx.user, kwargs=_jsonable(kwargs), done=0, total=0,
-                         attempts=0, max_retries=max(0, int(retries)),
-                         timeout=int(job_timeout or QUEUES[queue]),
-                         reference_doctype=reference[0] if reference else None,
-                         reference_name=reference[1] if reference else None)
-    record.flags.ignore_permissions = True  # bookkeeping: every user may start the jobs their methods allow
-    record.insert()
-    site, name = ctx.site, record.name
-    ctx.after_commit(lambda: dispatch(site, name, queue=queue, timeout=record.timeout,
-                                      retries=record.max_retries, depends_on=depends_on))
-    return name
+    doc = record(ctx, method, queue=queue, job_title=job_title, job_timeout=job_timeout, retries=retries,
+                 reference=reference, **kwargs)
+    return dispatch_later(ctx, doc, depends_on=depends_on)
+
+
+def advance(site, name: str, step: int = 1) -> None:
+    """Add to a job's progress from another job (the chunks of a batch), atomically."""
+    with site.context(ignore_permissions=True) as ctx:
+        table = ctx.table(DOCTYPE)
+        ctx.conn.execute(table.update().where(table.c.name == name).values(
+            done=sa.func.coalesce(table.c.done, 0) + step, modified=dt.datetime.now(),
+            status=sa.case((table.c.status == "queued", "started"), else_=table.c.status)))
 
 
 def dispatch(site, name: str, *, queue: str = "default", timeout: int | None = None, retries: int = 0,
@@ -93,8 +119,9 @@ def dispatch(site, name: str, *, queue: str = "default", timeout: int | None = N
 class Job:
     """What a running job sees of itself: progress, and files for its result."""
 
-    def __init__(self, site, name: str, ctx=None):
+    def __init__(self, site, name: str, ctx=None, *, final: bool = True):
         self.site, self.name, self.ctx = site, name, ctx
+        self.final = final  # no retry left after this attempt
         self.done, self.total, self.note = 0, 0, None
         self._written_at = 0.0
         self._partial: dict[str, Path] = {}
@@ -156,13 +183,13 @@ def perform(site, name: str, *, final: bool = True, worker: str | None = None):
     if record is None:
         raise LookupError(f"后台任务 {name} 不存在")
     discard_partials(site, name)  # leftovers of an attempt that was killed
-    _update(site, name, status="started", started_at=dt.datetime.now(), ended_at=None, done=0,
+    _update(site, name, status="started", started_at=dt.datetime.now(), ended_at=None,
             attempts=int(record["attempts"] or 0) + 1, worker=worker or f"{os.uname().nodename}:{os.getpid()}")
-    job = Job(site, name)
+    job = Job(site, name, final=final)
     try:
         fn = _resolve(record["method"])
         kwargs = dict(record["kwargs"] or {})
-        with site.context(user=record["user"] or record["owner"]) as ctx:
+        with site.context(user=record["user"] or record["owner"], write=getattr(fn, "job_writes", True)) as ctx:
             job.ctx = ctx
             if "job" in inspect.signature(fn).parameters:
                 kwargs["job"] = job

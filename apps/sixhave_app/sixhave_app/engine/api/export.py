@@ -107,6 +107,25 @@ def start_export(ctx, doctype=None, fields=None, filters=None, order_by=None, ch
     return {"job": name, "name": name, "status_url": f"/api/method/sixhave.jobs.status?name={name}"}
 
 
+@whitelist(methods=("POST",))
+def start_pdf_batch(ctx, doctype=None, names=None, filters=None, file_name=None, **kwargs) -> dict:
+    """PDFs of many documents (by `names`, or every document `filters` selects) as a zip, rendered
+    by the background workers in parallel; returns the job to follow."""
+    from .. import print_jobs
+
+    doctype = _doctype(ctx, doctype)
+    names = parse_json_arg(names, "names")
+    if names in (None, "", []):
+        names = ctx.get_list(doctype, filters=parse_json_arg(filters, "filters"), pluck="name", limit_page_length=0,
+                             ptype="print")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValidationError("names 应为单据编号的列表", field="names")
+    if not names:
+        raise ValidationError("没有可打印的单据", field="names")
+    job = print_jobs.start_batch(ctx, doctype, names, file_name=file_name)
+    return {"job": job, "count": len(names), "status_url": f"/api/method/sixhave.jobs.status?name={job}"}
+
+
 def _printable(ctx, doctype, name):
     doctype = _doctype(ctx, doctype)
     doc = ctx.get_doc(doctype, name)  # 404 when out of scope

@@ -32,6 +32,7 @@ for _name in ("status", "download"):
     BUILTIN_ALIASES[f"sixhave.jobs.{_name}"] = f"sixhave_app.engine.api.jobs.{_name}"
 BUILTIN_ALIASES["sixhave.jobs.list"] = "sixhave_app.engine.api.jobs.list_jobs"
 BUILTIN_ALIASES["sixhave.export.start"] = "sixhave_app.engine.api.export.start_export"
+BUILTIN_ALIASES["sixhave.print.batch"] = "sixhave_app.engine.api.export.start_pdf_batch"
 for _name in ("download_template", "get_preview_from_template", "form_start_import", "get_import_status",
               "get_import_logs", "download_errored_template", "import_file"):
     BUILTIN_ALIASES[f"frappe.core.doctype.data_import.data_import.{_name}"] = \
