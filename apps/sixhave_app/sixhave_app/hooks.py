@@ -17,3 +17,12 @@ method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for
     "open_year", "refresh_evidence", "make_rectification", "draw_spot_check", "publish_notice", "alerts",
     "party_calendar", "dashboard", "drill_down", "download_district_scores", "upload_district_scores",
     "build_package")}
+
+# Scheduled jobs (Frappe's scheduler_events), run by `sixhave --site X scheduler` through RQ's cron.
+scheduler_events = {
+    "daily_long": [
+        "sixhave_app.six_haves.reminders.daily_alerts",
+        "sixhave_app.six_haves.reminders.deadline_reminders",
+        "sixhave_app.six_haves.reminders.term_expiry_reminders",
+    ],
+}

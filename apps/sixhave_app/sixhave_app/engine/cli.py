@@ -201,6 +201,20 @@ def worker(obj, burst, queues):
         _fail(exc)
 
 
+@main.command()
+@click.option("--interval", type=int, default=None, help="每个定时任务每 N 秒运行一次（测试用；默认按各任务的时间表）")
+@click.pass_obj
+def scheduler(obj, interval):
+    """运行定时任务（每日提醒、截止提醒、换届提醒等）；同一站点只有一个在工作，其余待命。"""
+    from . import scheduler as cron
+
+    site = _open(obj)
+    try:
+        cron.run(site, interval=interval)
+    except (RuntimeError, ValueError) as exc:
+        _fail(exc)
+
+
 @main.command("jobs")
 @click.argument("name", required=False)
 @click.option("--user", default=None, help="以此用户查看（默认 Administrator，可看全部任务）")

@@ -145,6 +145,7 @@ class Hooks:
         self.method_aliases: dict[str, str] = {}
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
+        self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -168,6 +169,12 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.method_aliases.update(getattr(module, "method_aliases", {}))
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
+        for event, targets in (getattr(module, "scheduler_events", None) or {}).items():
+            if event == "cron":
+                for expression, methods in targets.items():
+                    hooks.scheduler_events.setdefault("cron", {}).setdefault(expression, []).extend(methods)
+            else:
+                hooks.scheduler_events.setdefault(event, []).extend(targets)
     return hooks
 
 
