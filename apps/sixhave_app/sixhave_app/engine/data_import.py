@@ -77,6 +77,7 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     names: list = field(default_factory=list)
+    committed: bool = False  # False: nothing was written (a preview, or a refused file)
 
     @property
     def failed_docs(self) -> list:
@@ -87,7 +88,7 @@ class Outcome:
         return {"total": len(self.docs), "valid": len(self.docs) - len(self.failed_docs),
                 "failed": len(self.failed_docs), "inserted": self.inserted, "updated": self.updated,
                 "unchanged": self.unchanged, "problems": [p.as_dict() for p in problems[:MAX_PROBLEMS]],
-                "problem_count": len(problems), "names": self.names[:1000]}
+                "problem_count": len(problems), "names": self.names[:1000], "committed": self.committed}
 
 
 # --------------------------------------------------------------------------- cells
@@ -455,7 +456,8 @@ def run(ctx, doctype: str, data: bytes, import_type: str = INSERT, *, commit: bo
         if progress and (i % 200 == 0 or i == total):
             progress(i, total)
     failed = bool(outcome.failed_docs or outcome.header_problems)
-    if not commit or (failed and not only_valid):
+    outcome.committed = commit and not (failed and not only_valid)
+    if not outcome.committed:
         ctx.rollback()
     return outcome
 

@@ -124,7 +124,7 @@ def import_job(ctx, job, data_import: str) -> dict:
                            only_valid=bool(doc.only_valid_rows), submit=bool(doc.submit_after_import),
                            progress=lambda done, total: job.progress(done, total, note=f"已处理 {done} 条"))
     summary = outcome.summary()
-    written = summary["inserted"] + summary["updated"] + summary["unchanged"]
+    written = summary["inserted"] + summary["updated"] + summary["unchanged"] if outcome.committed else 0
     failed = summary["failed"] or bool(outcome.header_problems)
     status = "Success" if not failed else ("Partial Success" if written else "Error")
     error_file = None
