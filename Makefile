@@ -12,10 +12,14 @@ PYTEST_ARGS ?=
 # import tests convert a workbook the way LibreOffice saves it).
 OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium libreoffice-calc $(if $(shell command -v node),,nodejs npm)
 JS_TESTS := tests/clients/js
+# The desk (desk/): npm ci from the committed lock, then the Vite build into desk/dist, each only
+# when its inputs changed (stamp files), so a repeated `make test` stays quick.
+DESK := desk
+DESK_SOURCES := $(shell find $(DESK)/src -type f 2>/dev/null) $(DESK)/index.html $(DESK)/vite.config.js $(DESK)/package.json
 
 .PHONY: install os-deps run test bench clean-venv
 
-install: os-deps $(VENV)/.installed $(JS_TESTS)/node_modules/.installed
+install: os-deps $(VENV)/.installed $(JS_TESTS)/node_modules/.installed $(DESK)/dist/.built
 
 os-deps:
 	@missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,6 +37,14 @@ $(VENV)/.installed: pyproject.toml setup.py
 
 $(JS_TESTS)/node_modules/.installed: $(JS_TESTS)/package.json
 	cd $(JS_TESTS) && npm install --no-audit --no-fund --silent
+	@touch $@
+
+$(DESK)/node_modules/.installed: $(DESK)/package-lock.json
+	cd $(DESK) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(DESK)/dist/.built: $(DESK)/node_modules/.installed $(DESK_SOURCES)
+	cd $(DESK) && npm run build --silent
 	@touch $@
 
 run: install
