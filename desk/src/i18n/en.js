@@ -30,6 +30,7 @@ export default {
   phases: { mobilise: 'Mobilise', survey: 'Self-check', rectify: 'Rectify', declare: 'Declare', assess: 'Assess' },
   severity: { high: 'Urgent', medium: 'Attention', low: 'Note' },
   list: {
+    showFilters: 'Filters and search ({n} set)', hideFilters: 'Hide filters',
     new: 'New', export: 'Export to Excel', filters: 'Filters', search: 'Search', searchPlaceholder: 'Name or number', count: '{n} records',
     selected: '{n} selected', batch: '{action} selected', batchTitle: '{action} ({n} records)', batchOk: 'done, now {state}', sortBy: 'Sort by',
     sortDefault: 'Default order', sortModified: 'Recently modified', sortCreated: 'Recently created', name: 'Name / number', modified: 'Modified', created: 'Created',

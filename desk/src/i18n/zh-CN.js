@@ -30,6 +30,7 @@ export default {
   phases: { mobilise: '动员部署', survey: '自查摸底', rectify: '整改推进', declare: '申报', assess: '考核' },
   severity: { high: '紧急', medium: '注意', low: '提示' },
   list: {
+    showFilters: '筛选与搜索（已设 {n} 项）', hideFilters: '收起筛选',
     new: '新建', export: '导出 Excel', filters: '筛选条件', search: '搜索', searchPlaceholder: '输入名称或编号', count: '共 {n} 条',
     selected: '已选 {n} 条', batch: '批量{action}', batchTitle: '批量{action}（{n} 条）', batchOk: '成功，当前状态：{state}', sortBy: '排序方式',
     sortDefault: '默认排序', sortModified: '最近修改在前', sortCreated: '最近新建在前', name: '名称 / 编号', modified: '修改时间', created: '创建时间',

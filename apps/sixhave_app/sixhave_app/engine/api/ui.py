@@ -105,8 +105,10 @@ def root_page(ctx, caller) -> Reply:
 def asset_response(site, request) -> Response:
     """A built file of the desk (gzip when the build left one beside it). Hashed names never
     change, so they are cached for a year."""
-    folder = (desk_dist(site) / "assets").resolve()
-    path = (folder / request.path_params["path"]).resolve()
+    # Vite's base is /assets/desk/ and its assetsDir assets/: /assets/desk/assets/x.js → dist/assets/x.js
+    dist = desk_dist(site).resolve()
+    folder = dist / "assets"
+    path = (dist / request.path_params["path"]).resolve()
     if folder not in path.parents or not path.is_file():
         return Response("文件不存在", status_code=404, media_type="text/plain; charset=utf-8")
     headers = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff",
