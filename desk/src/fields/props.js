@@ -7,5 +7,10 @@ export const fieldProps = {
   doc: { type: Object, default: () => ({}) },
   inputId: { type: String, default: '' },
   doctype: { type: String, default: '' },
+  // for child tables and attachments; declared for every field so none falls through as an attribute
+  docname: { type: String, default: '' },
+  childMeta: { type: Object, default: null },
+  editable: { type: Object, default: null },
+  errors: { type: Object, default: null },
 }
 export const fieldEmits = ['update:modelValue']

@@ -161,6 +161,8 @@ export function useForm(doctype, name) {
     try {
       const payload = { ...doc.value }
       const saved = isNew.value ? await api.insert(doctype.value, payload) : await api.save(doctype.value, name.value, payload)
+      doc.value = saved
+      pristine = JSON.stringify(saved)
       return saved
     } catch (e) {
       showServerError(e, t)
