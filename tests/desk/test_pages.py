@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.desk.conftest import SCREENSHOTS, YEAR
+from tests.desk.conftest import SCREENSHOTS, YEAR, submitted_sheet
 from tests.desk.ui import TIMEOUT, axe, form_url, login, no_sideways_scroll, screenshot, wait_ready
 
 
@@ -80,7 +80,10 @@ def test_pages_are_accessible_and_fit_a_phone(desk_sqlite, sheet, browser):
 
     reviewer_ctx = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 768}, bypass_csp=True)
     page = reviewer_ctx.new_page()
-    login(page, base, desk_sqlite.reviewer_of(next(b["district"] for b in desk_sqlite.branches if b["district"])))
+    # a reviewer with a sheet waiting, so that the queue shows what a working day looks like
+    waiting = next(b for b in desk_sqlite.branches[1:] if b["district"])
+    submitted_sheet(desk_sqlite, waiting)
+    login(page, base, desk_sqlite.reviewer_of(waiting["district"]))
     _check(page, base, "/app", "home (district reviewer)")
     _check(page, base, "/app/queue", "queue", shot="queue")
     _check(page, base, "/app/self-assessment", "list of sheets")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_PASSWORD
-from tests.desk.conftest import YEAR
+from tests.desk.conftest import submitted_sheet
 from tests.desk.ui import TIMEOUT, form_url, login, wait_ready
 
 
@@ -21,18 +21,7 @@ def two_districts(desk_sqlite):
             by_district.setdefault(b["district"], b)
     assert len(by_district) >= 2, f"the demo world needs branches in two districts: {world.branches}"
     (mine_district, mine), (other_district, other) = list(by_district.items())[:2]
-    from sixhave_app.engine import workflow
-
-    names = {}
-    for b in (mine, other):
-        with world.site.context(ignore_permissions=True) as ctx:
-            name = ctx.get_value("Self Assessment", {"party_org": b["name"], "year": YEAR}, "name")
-            if not name:
-                name = ctx.insert({"doctype": "Self Assessment", "party_org": b["name"], "year": YEAR}).name
-            doc = ctx.get_doc("Self Assessment", name)
-            if doc.workflow_state == "草稿":
-                workflow.apply_action(ctx, "Self Assessment", name, "提交")
-            names[b["name"]] = name
+    names = {b["name"]: submitted_sheet(world, b) for b in (mine, other)}
     return {"reviewer": world.reviewer_of(mine_district), "mine": mine, "mine_sheet": names[mine["name"]],
             "other": other, "other_sheet": names[other["name"]], "other_district": other_district}
 
