@@ -53,7 +53,8 @@ run: install
 	@$(BIN)/sixhave --site $(SITE) demo --branches 24 --year 2018 --seed 1 --if-empty
 	@echo ""
 	@echo "  sixhave 已启动：请在浏览器打开 http://127.0.0.1:$(PORT)"
-	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）；演示账号密码均为 demo1234"
+	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）；演示账号密码均为 demo1234，例如："
+	@echo "    支部书记 branch0001.secretary@wuxi.example · 区级审核员 liangxi.reviewer@wuxi.example · 市级审核员 city.reviewer@wuxi.example"
 	@echo ""
 	@$(BIN)/sixhave --site $(SITE) serve --port $(PORT)
 

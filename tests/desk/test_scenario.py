@@ -57,6 +57,15 @@ def test_branch_district_and_city_through_the_year(desk, browser):
     saved(page, "**/app/meeting/MT-**")
     expect(page.locator("#f-present_count")).to_contain_text(str(len(members)))
     meeting_url = page.url
+    # an attachment: uploaded to the saved meeting, listed, downloadable
+    page.locator("#f-attachment").set_input_files(files=[{"name": "会议记录.txt", "mimeType": "text/plain",
+                                                          "buffer": "支部党员大会会议记录".encode()}])
+    expect(page.locator(".attach .file-link")).to_contain_text("会议记录.txt", timeout=TIMEOUT)
+    press(page, "保存")
+    expect(page.get_by_text("有未保存的修改")).to_have_count(0, timeout=TIMEOUT)
+    file_link = page.locator("section[aria-labelledby=h-files] a[download]").first
+    expect(file_link).to_be_visible(timeout=TIMEOUT)
+    assert page.request.get(base + file_link.get_attribute("href")).text() == "支部党员大会会议记录"
 
     # --- opens the 达标自评表: the items with the evidence proposed from the records
     page.goto(base + "/app/self-assessment/new")

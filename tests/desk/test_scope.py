@@ -36,6 +36,18 @@ def test_a_district_reviewer_sees_only_their_district(desk_sqlite, two_districts
     wait_ready(page)
     expect(page.locator(".list-table")).to_contain_text(d["mine"]["name"], timeout=TIMEOUT)
     expect(page.locator(".list-table")).not_to_contain_text(d["other"]["name"])
+    # its Excel export holds only what the list shows
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出 Excel").click()
+    import io
+
+    from openpyxl import load_workbook
+
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row]
+    assert any(d["mine"]["name"] in c for c in cells) and not any(d["other"]["name"] in c for c in cells)
     # searching the list for it finds nothing
     page.fill("#list-search", d["other"]["name"][:6])
     expect(page.locator(".list-table")).not_to_contain_text(d["other"]["name"])
