@@ -172,3 +172,25 @@ def test_deep_links_back_button_and_expired_session(desk_sqlite, page):
     page.locator("nav.crumbs").get_by_role("link", name="党员").click()
     page.wait_for_url("**/login**expired=1**", timeout=TIMEOUT)
     expect(page.get_by_text("登录已过期")).to_be_visible()
+
+
+def test_login_messages_in_plain_chinese(desk_sqlite, page):
+    base = desk_sqlite.url
+    page.goto(base + "/login")
+    page.click("button[type=submit]")
+    expect(page.get_by_text("请输入用户名或邮箱")).to_be_visible()
+    expect(page.get_by_text("请输入密码")).to_be_visible()
+    ghost = "nobody-at-all@wuxi.example"
+    for _ in range(5):
+        page.fill("#login-usr", ghost)
+        page.fill("#login-pwd", "guess")
+        with page.expect_response("**/api/method/login"):
+            page.click("button[type=submit]")
+        expect(page.locator("p.error")).to_contain_text("用户名或密码不正确")
+    page.fill("#login-usr", ghost)
+    page.fill("#login-pwd", "guess")
+    with page.expect_response("**/api/method/login") as answer:
+        page.click("button[type=submit]")
+    assert answer.value.status == 429
+    expect(page.locator("p.error")).to_contain_text("登录失败次数过多")
+    expect(page.locator("p.error")).to_contain_text("分钟后再试")

@@ -105,6 +105,9 @@ def screenshot(page: Page, name: str) -> None:
     size = page.viewport_size
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"))
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, upright
+    page.wait_for_timeout(300)
+    no_sideways_scroll(page)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(400)
     no_sideways_scroll(page)
