@@ -34,7 +34,8 @@ def test_getdoctype_is_open_to_readers_with_their_fields_only(http, world, site)
     # … but the desk's metadata call answers, with the child DocTypes
     r = _getdoctype(http, secretary, "Self Assessment")
     assert r.status_code == 200, r.text
-    docs = {d["name"]: d for d in r.json()["message"]["docs"]}
+    assert r.json()["docs"] == r.json()["message"]["docs"]  # Frappe's top-level "docs"
+    docs = {d["name"]: d for d in r.json()["docs"]}
     assert {"Self Assessment", "Self Assessment Item", "Self Assessment Bonus", "Self Assessment Veto"} <= set(docs)
     meta = docs["Self Assessment"]
     assert meta["label"] == "达标自评表" and "permissions" not in meta
@@ -73,7 +74,7 @@ def test_getdoctype_hides_unreadable_levels_and_applies_customisations(http, wor
         from sixhave_app.engine.api import desk
 
         with site.context(user="Administrator") as ctx:
-            admin_fields = {f["fieldname"] for f in desk.getdoctype(ctx, doctype="Party Member")["docs"][0]["fields"]}
+            admin_fields = {f["fieldname"] for f in desk.getdoctype(ctx, doctype="Party Member").body["docs"][0]["fields"]}
         assert fieldname in admin_fields
     finally:
         for doctype, name in reversed(made):
@@ -84,8 +85,8 @@ def test_getdoc_says_what_each_actor_may_change_now(http, world, sheet):
     secretary, district = world["secretary"], world["liangxi_reviewer"]
     r = call(http, secretary, "frappe.desk.form.load.getdoc", verb="GET", doctype="Self Assessment", name=sheet["name"])
     assert r.status_code == 200, r.text
-    body = r.json()["message"]
-    assert body["docs"][0]["name"] == sheet["name"]
+    body = r.json()
+    assert body["docs"][0]["name"] == sheet["name"] and body["message"]["docinfo"] == body["docinfo"]
     info = body["docinfo"]
     items = info["editable"]["tables"]["items"]
     assert "self_score" in items["fields"] and "district_score" not in items["fields"] and not items["rows"]

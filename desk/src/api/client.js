@@ -77,6 +77,11 @@ export const api = {
       .then((r) => r?.message)
   },
   get(method, args = {}) { return this.call(method, args, 'GET') },
+  // the whole envelope, for Frappe's methods that answer with top-level keys (getdoctype, getdoc)
+  raw(verb, method, args = {}) {
+    const url = `/api/method/${method}`
+    return verb === 'GET' ? request('GET', url, { params: args }) : request(verb, url, { body: args })
+  },
   list(doctype, { fields = ['name'], filters, orFilters, orderBy, start = 0, pageLength = 20 } = {}) {
     return request('GET', `/api/resource/${enc(doctype)}`, {
       params: { fields, filters, or_filters: orFilters, order_by: orderBy, limit_start: start, limit_page_length: pageLength },

@@ -7,9 +7,9 @@ const cache = new Map()
 
 export async function getMeta(doctype, { fresh = false } = {}) {
   if (!fresh && cache.has(doctype)) return cache.get(doctype)
-  const promise = api.get('frappe.desk.form.load.getdoctype', { doctype }).then((r) => {
+  const promise = api.raw('GET', 'frappe.desk.form.load.getdoctype', { doctype }).then((r) => {
     const docs = {}
-    for (const d of r.docs) docs[d.name] = d
+    for (const d of r.docs) docs[d.name] = d // Frappe's top-level "docs"
     return { meta: docs[doctype], children: docs }
   })
   cache.set(doctype, promise)

@@ -31,7 +31,7 @@ export function useForm(doctype, name) {
     loadError.value = null
     try {
       const metaPromise = getMeta(doctype.value, { fresh: true })
-      const docPromise = isNew.value ? null : api.get('frappe.desk.form.load.getdoc', { doctype: doctype.value, name: name.value })
+      const docPromise = isNew.value ? null : api.raw('GET', 'frappe.desk.form.load.getdoc', { doctype: doctype.value, name: name.value })
       const m = await metaPromise
       meta.value = m.meta
       children.value = m.children

@@ -13,6 +13,7 @@ from .. import permissions, users, workflow
 from ..errors import AuthenticationError, DoesNotExistError, PermissionError, ValidationError
 from ..meta import PERM_RIGHTS
 from . import resource
+from .responses import Reply
 from .whitelist import whitelist
 
 LANGUAGES = ("zh", "en")
@@ -87,8 +88,14 @@ def meta_for_user(ctx, doctype: str) -> dict:
     return data
 
 
+def _frappe_reply(payload: dict) -> Reply:
+    """Frappe answers these calls with top-level keys ({"docs": …, "docinfo": …}); the same payload
+    is also under "message" for clients that read every method's answer there."""
+    return Reply(body=payload, extra=payload)
+
+
 @whitelist(methods=("GET", "POST"))
-def getdoctype(ctx, doctype=None, with_parent=None, cached_timestamp=None, **kwargs) -> dict:
+def getdoctype(ctx, doctype=None, with_parent=None, cached_timestamp=None, **kwargs) -> Reply:
     """Frappe's `frappe.desk.form.load.getdoctype`: {"docs": [the DocType, its child DocTypes]}."""
     if not doctype or not ctx.site.metas.exists(doctype):
         raise DoesNotExistError(f"DocType “{doctype}” 不存在", doctype="DocType", name=doctype)
@@ -105,7 +112,7 @@ def getdoctype(ctx, doctype=None, with_parent=None, cached_timestamp=None, **kwa
             if levels is not None:
                 child_meta["fields"] = [c for c in child_meta["fields"] if int(c.get("permlevel") or 0) in levels]
             docs.append(child_meta)
-    return {"docs": docs, "user_settings": "{}"}
+    return _frappe_reply({"docs": docs, "user_settings": "{}"})
 
 
 # --------------------------------------------------------------------------- one document
@@ -226,14 +233,14 @@ def docinfo(ctx, doc) -> dict:
 
 
 @whitelist(methods=("GET", "POST"))
-def getdoc(ctx, doctype=None, name=None, **kwargs) -> dict:
+def getdoc(ctx, doctype=None, name=None, **kwargs) -> Reply:
     """Frappe's `frappe.desk.form.load.getdoc`: {"docs": [doc], "docinfo": {…}}."""
     if not doctype or not ctx.site.metas.exists(doctype):
         raise DoesNotExistError(f"DocType “{doctype}” 不存在", doctype="DocType", name=doctype)
     if not name:
         raise ValidationError("请指定单据编号 (name)")
     doc = ctx.get_doc(doctype, name)  # read right and scope (404 when out of scope)
-    return {"docs": [resource.doc_json(ctx, doc)], "docinfo": docinfo(ctx, doc)}
+    return _frappe_reply({"docs": [resource.doc_json(ctx, doc)], "docinfo": docinfo(ctx, doc)})
 
 
 @whitelist(methods=("POST",))
