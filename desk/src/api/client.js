@@ -103,21 +103,22 @@ export const api = {
     form.append('is_private', isPrivate ? '1' : '0')
     return request('POST', '/api/method/upload_file', { form }).then((r) => r.message)
   },
-  async download(method, args) {
-    // a file from a method (Excel export, PDF): fetched with the token, saved by the browser
-    const response = await request('POST', `/api/method/${method}`, { body: args, raw: true })
+  async download(method, args, verb = 'POST') {
+    // a file from a method (Excel export, PDF, template): fetched with the token, saved by the browser
+    const url = `/api/method/${method}`
+    const response = await (verb === 'GET' ? request('GET', url, { params: args, raw: true }) : request('POST', url, { body: args, raw: true }))
     const blob = await response.blob()
     const disposition = response.headers.get('content-disposition') || ''
     const match = /filename\*=UTF-8''([^;]+)/.exec(disposition)
     const filename = match ? decodeURIComponent(match[1]) : 'download'
-    const url = URL.createObjectURL(blob)
+    const href = URL.createObjectURL(blob)
     const a = document.createElement('a')
-    a.href = url
+    a.href = href
     a.download = filename
     document.body.appendChild(a)
     a.click()
     a.remove()
-    setTimeout(() => URL.revokeObjectURL(url), 10000)
+    setTimeout(() => URL.revokeObjectURL(href), 10000)
     return { filename, size: blob.size, type: blob.type }
   },
   async exists(url) {

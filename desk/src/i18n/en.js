@@ -83,8 +83,17 @@ export default {
     previewOf: 'Print preview of {name}', failed: 'Rendering failed', downloaded: 'Downloaded: {file}',
   },
   import: {
-    title: 'Data import', notYet: 'Import (template, upload, row-by-row check, confirm) and job progress come here with the Excel import work.',
-    meanwhile: 'Meanwhile, lists can be exported to Excel, and records created with “New”.',
+    title: 'Data import', steps: 'Import steps', s1: 'Choose what to import', s2: 'Upload the filled file', s3: 'Check', s4: 'Import',
+    doctype: 'Import into', type: 'Import type', insert: 'New records', update: 'Update records (by the “ID” column)', template: 'Download the Excel template',
+    templateHint: 'The first row names the columns; those with * are required; the instructions sheet explains each.',
+    choose: 'Choose a file and check it', checking: 'Checking the file row by row…', summary: '{total} rows: {valid} correct, {failed} with problems.',
+    problems: '{n} problems found; fix them as listed and upload again (nothing was written):', problemTable: 'Problems', sheet: 'Sheet', row: 'Row', column: 'Column', reason: 'Problem',
+    onlyValid: 'Import the {n} correct rows only; fix the others later', allGood: 'All correct: ready to import.', start: 'Import {n} rows',
+    result: 'Done: {success} imported, {failed} failed (of {total}).', errored: 'Download the rows with problems (with reasons)', openList: 'Open the imported records',
+  },
+  jobs: {
+    title: 'My background jobs', none: 'No background jobs yet.', refresh: 'Refresh', job: 'Background job', count: '{done} / {total}', progressOf: 'Progress of {title}',
+    download: 'Download the result: {file}', status: { queued: 'Queued', started: 'Running', finished: 'Finished', failed: 'Failed', deferred: 'Waiting', scheduled: 'Scheduled', canceled: 'Canceled', stopped: 'Stopped' },
   },
   sa: {
     header: 'Header', totals: 'Scores and result (live)', passLine: 'Pass mark', bonusCap: 'Bonus up to {cap}', vetoed: 'Vetoed',

@@ -83,8 +83,17 @@ export default {
     previewOf: '{name} 的打印预览', failed: '生成失败', downloaded: '已下载：{file}',
   },
   import: {
-    title: '数据导入', notYet: '数据导入（下载模板、上传 Excel、逐行检查、确认导入）和后台任务进度将在 Excel 导入功能完成后在这里提供。',
-    meanwhile: '现在可以在各列表页用“导出 Excel”导出数据；录入请使用“新建”。',
+    title: '数据导入', steps: '导入步骤', s1: '选择要导入的内容', s2: '上传填好的文件', s3: '检查', s4: '导入',
+    doctype: '导入到', type: '导入方式', insert: '新建记录', update: '更新已有记录（按“ID”列）', template: '下载 Excel 模板',
+    templateHint: '模板第一行是各栏目的名称，带 * 的必须填写；“填写说明”工作表逐项说明怎么填。',
+    choose: '选择文件并检查', checking: '正在逐行检查文件…', summary: '共 {total} 行：{valid} 行正确，{failed} 行有问题。',
+    problems: '发现 {n} 处问题，请按下表修改后重新上传（此时什么也没有写入）：', problemTable: '问题清单', sheet: '工作表', row: '行', column: '列', reason: '问题',
+    onlyValid: '只导入正确的 {n} 行，有问题的行稍后修改再导入', allGood: '全部正确，可以导入。', start: '确认导入 {n} 行',
+    result: '导入完成：成功 {success} 行，失败 {failed} 行（共 {total} 行）。', errored: '下载有问题的行（附原因）', openList: '查看导入的数据',
+  },
+  jobs: {
+    title: '我的后台任务', none: '还没有后台任务。', refresh: '刷新', job: '后台任务', count: '{done} / {total}', progressOf: '{title} 的进度',
+    download: '下载结果：{file}', status: { queued: '排队中', started: '进行中', finished: '已完成', failed: '失败', deferred: '等待中', scheduled: '已安排', canceled: '已取消', stopped: '已停止' },
   },
   sa: {
     header: '基本信息', totals: '得分与结论（随填写实时计算）', passLine: '达标分数线', bonusCap: '加分上限 {cap} 分', vetoed: '触发一票否决',
