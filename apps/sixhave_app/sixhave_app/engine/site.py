@@ -146,6 +146,9 @@ class Hooks:
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
         self.print_helpers: dict = {}  # name → fn(ctx, *args): helpers print templates may call
+        self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
+        self.module_labels: dict[str, str] = {}  # module → its label in the desk's sidebar
+        self.desk_sections: dict[str, list[str]] = {}  # sidebar group label → DocTypes, in order
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -170,6 +173,14 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
         hooks.print_helpers.update({k: _resolve(v) for k, v in getattr(module, "print_helpers", {}).items()})
+        for event, targets in (getattr(module, "scheduler_events", None) or {}).items():
+            if event == "cron":
+                for expression, methods in targets.items():
+                    hooks.scheduler_events.setdefault("cron", {}).setdefault(expression, []).extend(methods)
+            else:
+                hooks.scheduler_events.setdefault(event, []).extend(targets)
+        hooks.module_labels.update(getattr(module, "module_labels", {}))
+        hooks.desk_sections.update(getattr(module, "desk_sections", {}))
     return hooks
 
 
