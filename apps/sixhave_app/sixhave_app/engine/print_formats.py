@@ -21,11 +21,12 @@ def _syncing(ctx) -> bool:
 
 def validate(doc) -> None:
     ctx = doc.ctx
-    if not doc.doc_type or not ctx.site.metas.exists(doc.doc_type):
-        raise ValidationError(f"打印格式 “{doc.name}”：单据类型 “{doc.doc_type}” 不存在", field="doc_type")
-    if (doc.print_format_for or "DocType") == "Report":
+    if (doc.print_format_for or "DocType") == "Report":  # as Frappe: a report's format names the report
         if not doc.report or not ctx.exists("Report", doc.report):
             raise ValidationError(f"打印格式 “{doc.name}”：报表 “{doc.report}” 不存在", field="report")
+        doc.doc_type = None
+    elif not doc.doc_type or not ctx.site.metas.exists(doc.doc_type):
+        raise ValidationError(f"打印格式 “{doc.name}”：单据类型 “{doc.doc_type}” 不存在", field="doc_type")
     if (doc.print_format_type or "Jinja") != "Jinja":
         raise ValidationError("打印格式只支持 Jinja 模板", field="print_format_type")
     if not _syncing(ctx):
@@ -68,7 +69,10 @@ def _differs(old, new) -> bool:
 def on_update(doc) -> None:
     ctx = doc.ctx
     if (doc.print_format_for or "DocType") == "Report":
-        return  # a report's formats are chosen by report, not by the DocType's default
+        if doc.default:  # one default format per report
+            table = ctx.table("Print Format")
+            ctx.conn.execute(table.update().where(table.c.report == doc.report, table.c.name != doc.name).values(default=0))
+        return
     before = doc.get_original() or {}
     current = ctx.meta(doc.doc_type).get(DEFAULT_PROPERTY)
     if doc.default and current != doc.name:
@@ -80,7 +84,7 @@ def on_update(doc) -> None:
 def on_trash(doc) -> None:
     if doc.standard == "Yes" and not _syncing(doc.ctx):
         raise PermissionError(f"“{doc.name}” 是标准打印格式，不能删除（可以停用）")
-    if doc.ctx.meta(doc.doc_type).get(DEFAULT_PROPERTY) == doc.name:
+    if doc.doc_type and doc.ctx.meta(doc.doc_type).get(DEFAULT_PROPERTY) == doc.name:
         set_default(doc.ctx, doc.doc_type, None)
 
 
@@ -117,8 +121,8 @@ def make_default(ctx, name: str) -> dict:
 
     permissions.check(ctx, "Print Format", "write")
     spec = printing.get_format(ctx, name)
-    if not spec.doc_type:
-        raise ValidationError(f"打印格式 “{name}” 没有单据类型")
+    if not spec.doc_type or spec.for_report:
+        raise ValidationError(f"打印格式 “{name}” 是报表的格式，报表按名称选择格式")
     set_default(ctx, spec.doc_type, name)
     return {"doc_type": spec.doc_type, "default_print_format": name}
 
@@ -160,9 +164,10 @@ def sync_standard(ctx, root: Path) -> dict[str, int]:
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
             data = read_folder(folder)
             name = data["name"]
-            if data.get("print_format_for") == "Report" and not ctx.exists("Report", data.get("report") or ""):
-                continue  # its report's app is not installed on this site
-            if not ctx.site.metas.exists(data.get("doc_type") or ""):
+            if data.get("print_format_for") == "Report":
+                if not ctx.exists("Report", data.get("report") or ""):
+                    continue  # its report's app is not installed on this site
+            elif not ctx.site.metas.exists(data.get("doc_type") or ""):
                 continue
             values = {k: v for k, v in data.items() if k not in ("doctype", "default", "disabled")}
             if storage.exists(ctx, "Print Format", name):
