@@ -134,6 +134,19 @@ def _default_series(meta) -> str:
     return ""
 
 
+def client_may_name(meta) -> bool:
+    """Whether a client's `name` (or `__newname`) is taken: only where the naming rule is "set by
+    user" (Prompt). Every other rule — a field, an expression, a series, a counter, a hash — makes
+    the name on the server, so a client can neither choose it nor advance or block a counter."""
+    return (meta.autoname or "").strip().lower() == "prompt"
+
+
+def uses_counter(meta) -> bool:
+    autoname = (meta.autoname or "").strip()
+    return (autoname.startswith("naming_series:") or autoname == "autoincrement"
+            or ("#" in autoname and not autoname.lower().startswith("hash")))
+
+
 def chosen_by_user(meta) -> bool:
     """Whether names come from what people type (and so may collide with existing ones)."""
     autoname = (meta.autoname or "").strip()

@@ -97,6 +97,43 @@ def is_unrestricted(ctx) -> bool:
     return bool(set(ctx.roles) & set(ctx.site.unrestricted_roles))
 
 
+AUTOMATIC_ROLES = frozenset({"All", "Guest"})
+
+
+def restricted_roles(ctx) -> frozenset[str]:
+    """Roles marked `restrict_to_scope`: their holders see only what their User Permissions give."""
+    key = ("restricted_roles",)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        table = ctx.table("Role")
+        cached = frozenset(ctx.conn.execute(sa.select(table.c.name).where(table.c.restrict_to_scope == 1)).scalars()) \
+            if "restrict_to_scope" in table.c else frozenset()
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
+def is_strict(ctx) -> bool:
+    """A user whose roles are all restricted to a scope (Role.restrict_to_scope): until given a
+    User Permission on a scope DocType, such a user sees nothing that DocType governs. A user
+    with any other role (or an unrestricted one) keeps the rule of that role."""
+    if is_unrestricted(ctx):
+        return False
+    roles = set(ctx.roles) - AUTOMATIC_ROLES
+    return bool(roles) and roles <= restricted_roles(ctx)
+
+
+def _ungranted_scopes(ctx, doctype: str) -> list[str]:
+    """The scope DocTypes (hooks `scope_doctypes`) that govern `doctype` and on which a strict
+    user holds no User Permission for it: while any is left, the user sees none of `doctype`."""
+    if not ctx.site.hooks.scope_doctypes or not is_strict(ctx):
+        return []
+    granted = _rules_by_allow(ctx, doctype)
+    meta = ctx.meta(doctype)
+    return [scope for scope in ctx.site.hooks.scope_doctypes
+            if scope not in granted and (doctype == scope or any(
+                f.options == scope and not f.ignore_user_permissions for f in meta.link_fields))]
+
+
 def scope_rules(ctx) -> list[ScopeRule]:
     key = ("scope", ctx.user)
     cached = ctx.site.perm_cache.get(key)
@@ -153,6 +190,8 @@ def scope_conditions(ctx, doctype: str, table) -> list:
     """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes."""
     if is_unrestricted(ctx):
         return []
+    if _ungranted_scopes(ctx, doctype):
+        return [sa.false()]
     meta = ctx.meta(doctype)
     clauses = []
     for allow, rules in _rules_by_allow(ctx, doctype).items():
@@ -191,6 +230,8 @@ def in_scope(ctx, doctype: str, values: dict, *, before: dict | None = None, cre
     moved one may only move to one."""
     if is_unrestricted(ctx):
         return True
+    if _ungranted_scopes(ctx, doctype):
+        return False
     meta = ctx.meta(doctype)
     for allow, rules in _rules_by_allow(ctx, doctype).items():
         names = _allowed_names(ctx, allow, rules).subquery()
@@ -243,6 +284,41 @@ def check(ctx, doctype: str, ptype: str = "read", doc=None) -> None:
                               doctype=doctype, ptype=ptype)
 
 
+def check_tree_change(ctx, doctype: str, name: str | None, *, old_parent, new_parent, creating: bool) -> None:
+    """A node placed or moved in a tree the user's scope is drawn on (tree.py calls this for every
+    insert and move, whichever door or controller asked): the new parent must lie inside the
+    scope, and a move also needs the old parent inside it and may never take away the node the
+    scope hangs from (or any node above it). Only unrestricted roles place nodes at the top."""
+    if ctx.ignore_permissions or is_unrestricted(ctx):
+        return
+    rules = _rules_by_allow(ctx, doctype).get(doctype) or []
+    if not rules and not _ungranted_scopes(ctx, doctype):
+        return  # the user's scope is not drawn on this tree
+    meta = ctx.meta(doctype)
+    names = _allowed_names(ctx, doctype, rules).subquery() if rules else None
+
+    def inside(value) -> bool:
+        if names is None or value in (None, ""):
+            return False
+        return ctx.conn.execute(sa.select(names.c.name).where(names.c.name == value).limit(1)).first() is not None
+
+    if new_parent in (None, ""):
+        raise PermissionError(f"没有权限：只有市级（不受范围限制的）角色可以把{meta.display_name}放在最顶层", doctype=doctype)
+    if not inside(new_parent):
+        raise PermissionError(f"没有权限：上级 “{new_parent}” 不在您的权限范围内", doctype=doctype, field=meta.nsm_parent_field)
+    if creating:
+        return
+    if old_parent in (None, "") or not inside(old_parent):
+        raise PermissionError(f"没有权限：不能移动您权限范围所在的{meta.display_name} “{name}”", doctype=doctype, name=name)
+    table = ctx.table(doctype)
+    node, anchor = table.alias("moved_node"), table.alias("scope_anchor")
+    holds = ctx.conn.execute(sa.select(anchor.c.name).where(
+        node.c.name == name, anchor.c.name.in_([r.for_value for r in rules]),
+        node.c.lft <= anchor.c.lft, node.c.rgt >= anchor.c.rgt).limit(1)).first()
+    if holds is not None:
+        raise PermissionError(f"没有权限：“{name}” 是您权限范围所在的组织（或其上级），不能移动或脱离", doctype=doctype, name=name)
+
+
 # --------------------------------------------------------------------------- guards
 def read_guard(ctx, doc) -> None:
     if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions") or doc.meta.istable:
@@ -264,6 +340,8 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
         check(ctx, doc.doctype, right, before)
     else:
         check(ctx, doc.doctype, right)
+        if action == "create" and doc.docstatus == DocStatus.SUBMITTED:
+            check(ctx, doc.doctype, "submit")  # insert-and-submit needs both rights
     if action in ("create", "update", "update_after_submit"):
         # fields fetched from links (e.g. a record's org from its branch) count for the scope
         from .validation import fetch_linked_values

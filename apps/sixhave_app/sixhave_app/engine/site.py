@@ -142,6 +142,7 @@ class Hooks:
         self.fixtures: list = []
         self.commands: list = []
         self.unrestricted_roles: list[str] = []  # roles that see everything (no org scope)
+        self.scope_doctypes: list[str] = []  # DocTypes scopes are drawn on (User Permission `allow`)
         self.method_aliases: dict[str, str] = {}
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
@@ -168,6 +169,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.fixtures += list(getattr(module, "fixtures", []))
         hooks.commands += [_resolve(h) for h in getattr(module, "commands", [])]
         hooks.unrestricted_roles += list(getattr(module, "unrestricted_roles", []))
+        hooks.scope_doctypes += [d for d in getattr(module, "scope_doctypes", []) if d not in hooks.scope_doctypes]
         hooks.method_aliases.update(getattr(module, "method_aliases", {}))
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})

@@ -218,7 +218,8 @@ def _scope_allowed_orgs(ctx, wf: Definition, level: str, org_values: list[str]) 
     tree_doctype = ctx.meta(wf.document_type).get_field(wf.scope_field).options
     rules = [r for r in permissions.scope_rules(ctx) if r.allow == tree_doctype]
     if not rules:
-        return set(org_values)  # a user without a unit is not limited to one
+        # a user without a unit is not limited to one, unless all their roles are scope-restricted
+        return set() if permissions.is_strict(ctx) else set(org_values)
     tree = ctx.table(tree_doctype)
     doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
     # one query: the document's ancestor-or-self at the named level, inside one of my units
