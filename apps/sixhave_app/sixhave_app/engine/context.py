@@ -28,6 +28,7 @@ class Context:
         self._tx = None
         self._after_commit: list[Callable[[], None]] = []
         self._link_cache: dict[tuple[str, str], bool] = {}
+        self.link_access: dict[tuple[str, bool], set[str]] = {}  # links.readable: names this user may link to
 
     # ----------------------------------------------------------------- transaction
     @property
@@ -67,6 +68,7 @@ class Context:
             self._tx = None
         self._after_commit = []
         self._link_cache.clear()
+        self.link_access.clear()
         if self.flags.pop("versions_changed", None):
             self.flags.pop("version_publish_registered", None)
             self.site.metas.invalidate()

@@ -343,9 +343,12 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
         if action == "create" and doc.docstatus == DocStatus.SUBMITTED:
             check(ctx, doc.doctype, "submit")  # insert-and-submit needs both rights
     if action in ("create", "update", "update_after_submit"):
-        # fields fetched from links (e.g. a record's org from its branch) count for the scope
+        # every link written must name a record this user may read; then the fields fetched from
+        # links (e.g. a record's org from its branch) count for the scope
+        from . import links
         from .validation import fetch_linked_values
 
+        links.check(ctx, doc, before)
         fetch_linked_values(doc)
     if action in ("create", "update", "update_after_submit") and not in_scope(
             ctx, doc.doctype, doc.as_dict(convert=False), before=before, creating=action == "create"):

@@ -100,10 +100,11 @@ def fetch_linked_values(doc) -> None:
             continue
         link_field, source = f.fetch_from.split(".", 1)
         wanted.setdefault(link_field, []).append((f, source))
+    unfetched = getattr(doc.flags, "unfetched", None) or ()  # links the writer may not read (links.py)
     for link_field, targets in wanted.items():
         lf = doc.meta.get_field(link_field)
         link_value = doc.get(link_field)
-        if lf is None or lf.fieldtype != "Link":
+        if lf is None or lf.fieldtype != "Link" or link_field in unfetched:
             continue
         if not link_value:
             for f, _ in targets:
@@ -112,6 +113,10 @@ def fetch_linked_values(doc) -> None:
             continue
         target_meta = ctx.meta(lf.options)
         sources = [s for _, s in targets if target_meta.has_field(s) or s in target_meta.valid_columns()]
+        hidden = _hidden_fields(doc, lf.options)
+        sources = [s for s in sources if s not in hidden]  # no copying what the writer may not read
+        if not sources:
+            continue
         table = ctx.table(lf.options)
         row = ctx.conn.execute(sa.select(*[table.c[s] for s in sources]).where(table.c.name == link_value)).mappings().first()
         if row is None:
@@ -128,6 +133,17 @@ def fetch_linked_values(doc) -> None:
                 except (fieldtypes.FieldValueError, ValueError):
                     value = str(value)
             doc.set(f.fieldname, value)
+
+
+def _hidden_fields(doc, doctype: str) -> set[str]:
+    """Fields of `doctype` at permission levels the writer cannot read (none for system writes)."""
+    ctx = doc.ctx
+    from . import permissions, server_fields
+
+    if server_fields.trusted(doc.parent_doc if doc.meta.istable and doc.parent_doc is not None else doc):
+        return set()
+    readable = permissions.readable_fieldnames(ctx, doctype)
+    return set() if readable is None else set(ctx.meta(doctype).valid_columns()) - readable
 
 
 def check_unique(doc) -> None:
