@@ -397,32 +397,66 @@ def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> No
                                           f"（权限级别 {f.permlevel}）", field=f.fieldname)
 
 
+def parent_doctypes(ctx, child: str) -> list[str]:
+    """The DocTypes with a Table (or Table MultiSelect) field of child DocType `child`."""
+    key = ("parents", child)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        metas = ctx.site.metas
+        cached = [name for name in metas.all_names() if any(tf.options == child for tf in metas.get(name).table_fields)]
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
+def readable_levels(ctx, doctype: str, *, parent: str | None = None) -> frozenset[int]:
+    """Permission levels whose fields the user may read. A child DocType's levels are its
+    parent's (`parent`, or every DocType holding it: a level readable on all of them)."""
+    meta = ctx.meta(doctype)
+    if meta.istable:
+        parents = [parent] if parent else parent_doctypes(ctx, doctype)
+        levels = None
+        for p in parents:
+            mine = frozenset(rights_for(ctx, p).readable_levels() | {0})
+            levels = mine if levels is None else levels & mine
+        return levels or frozenset({0})
+    return frozenset(rights_for(ctx, doctype).readable_levels() | {0})
+
+
+def hidden_fieldnames(ctx, doctype: str, *, parent: str | None = None) -> frozenset[str]:
+    """Fields of `doctype` at permission levels the user cannot read (none for system work)."""
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return frozenset()
+    key = ("hidden", doctype, parent, frozenset(ctx.roles))
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        levels = readable_levels(ctx, doctype, parent=parent)
+        cached = frozenset(f.fieldname for f in ctx.meta(doctype).fields if f.permlevel and f.permlevel not in levels)
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
 def strip_unreadable(ctx, doctype: str, data: dict) -> dict:
     """Remove the fields at permission levels the user cannot read (children too)."""
     if ctx.ignore_permissions or ctx.user == ADMIN:
         return data
     meta = ctx.meta(doctype)
-    readable = rights_for(ctx, doctype).readable_levels() | {0}
-    for f in meta.fields:
-        if f.permlevel and f.permlevel not in readable:
-            data.pop(f.fieldname, None)
+    row_filter = ctx.site.row_filters.get(doctype)
+    if row_filter is not None:
+        row_filter(ctx, data)
+    for fieldname in hidden_fieldnames(ctx, doctype):
+        data.pop(fieldname, None)
     for tf in meta.table_fields:
-        child_meta = ctx.meta(tf.options)
+        hidden = hidden_fieldnames(ctx, tf.options, parent=doctype)
         for row in data.get(tf.fieldname) or []:
-            for f in child_meta.fields:
-                if f.permlevel and f.permlevel not in readable:
-                    row.pop(f.fieldname, None)
+            for fieldname in hidden:
+                row.pop(fieldname, None)
     return data
 
 
 def readable_fieldnames(ctx, doctype: str) -> set[str] | None:
     """Fields a list may return; None when every field is readable."""
-    if ctx.ignore_permissions or ctx.user == ADMIN:
-        return None
-    meta = ctx.meta(doctype)
-    readable = rights_for(ctx, doctype).readable_levels() | {0}
-    hidden = {f.fieldname for f in meta.fields if f.permlevel and f.permlevel not in readable}
-    return None if not hidden else meta.valid_columns() - hidden
+    hidden = hidden_fieldnames(ctx, doctype)
+    return None if not hidden else set(ctx.meta(doctype).valid_columns()) - hidden
 
 
 def install(site) -> None:

@@ -220,16 +220,19 @@ class Site:
         self.write_guards: list = []
         self.read_guards: list = []
         self.query_guards: list = []
+        self.row_filters: dict = {}  # DocType → fn(ctx, row): what a reader may see of a row about another document
         self.doc_events: dict[tuple[str, str], list] = {}
         self.hooks = load_hooks(self.metas.app_packages)
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import permissions, workflow, workflow_queue
+        from . import permissions, trash, versioning, workflow, workflow_queue
 
         permissions.install(self)
         workflow.install(self)
         workflow_queue.install(self)
+        versioning.install(self)
+        trash.install(self)
         for setup in self.hooks.on_site_open:
             setup(self)
 

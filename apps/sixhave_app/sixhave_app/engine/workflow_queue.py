@@ -104,7 +104,7 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     if filters:
         from .query import Builder
 
-        base += Builder(ctx, "Workflow Action").where(filters, None)
+        base += Builder(ctx, "Workflow Action", guard=not ctx.ignore_permissions).where(filters, None)
     overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
     counts = [{"reference_doctype": r[0], "workflow_state": r[1], "count": int(r[2]), "overdue": int(r[3] or 0)}
               for r in ctx.conn.execute(sa.select(table.c.reference_doctype, table.c.workflow_state, sa.func.count(), overdue_col)
