@@ -305,9 +305,9 @@ class Document:
         if self.docstatus != DocStatus.DRAFT:
             raise DocstatusTransitionError(f"{self.meta.display_name} “{self.name}” 不是草稿，不能提交")
         self.docstatus = DocStatus.SUBMITTED
+        self.flags.submitting = True  # docstatus moves only through submit() and cancel() (server_fields)
         if self.is_new():
-            self.flags.submitting = True  # insert-and-submit: the submit right is checked as for any submit
-            return self.insert()
+            return self.insert()  # insert-and-submit: the create and submit rights are both checked
         return self.save()
 
     def cancel(self) -> "Document":
@@ -317,6 +317,7 @@ class Document:
         if self._v.get("modified") is not None:
             fresh._v["modified"] = self._v["modified"]
         fresh.docstatus = DocStatus.CANCELLED
+        fresh.flags.cancelling = True
         fresh.save()
         self._v.update(fresh._v)
         object.__setattr__(self, "_rows", fresh._rows)

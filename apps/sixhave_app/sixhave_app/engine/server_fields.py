@@ -72,6 +72,9 @@ def claim_on_update(doc, before: dict) -> None:
             values[key] = before.get(key)
     if trusted(doc):
         return
+    flags = doc.flags.__dict__
+    if doc.docstatus != int(before.get("docstatus") or 0) and not (flags.get("submitting") or flags.get("cancelling")):
+        raise DocstatusTransitionError(f"{doc.meta.display_name}：单据状态只能通过“提交”或“取消”改变", field="docstatus")
     for tf in doc.meta.table_fields:
         stored = {r.get("name") for r in before.get(tf.fieldname) or []}
         for row in doc.get(tf.fieldname) or []:

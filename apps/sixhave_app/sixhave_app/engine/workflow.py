@@ -405,6 +405,9 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
     wf = active_definition(ctx, doc.doctype)
     if wf is None:
         return
+    if not doc.flags.__dict__.get("workflow_transition") and (
+            action in ("submit", "cancel") or (action == "create" and doc.docstatus != 0)):
+        raise PermissionError(f"{doc.meta.display_name} 由审批流程 “{wf.name}” 管理：提交和取消须通过审批动作")
     if action == "create":
         if doc.get(wf.state_field) not in (None, "", wf.initial):
             raise PermissionError(f"新单据只能从 “{wf.initial}” 开始，状态须通过审批动作改变")
