@@ -84,19 +84,6 @@ def test_amendment_only_of_a_cancelled_document(http, admin):
     assert amended.status_code == 200 and amended.json()["data"]["name"] == f"{draft['name']}-1"
 
 
-@pytest.fixture(scope="module")
-def approval_workflow(site):
-    with site.context() as ctx:
-        if not ctx.exists("Workflow", "测试审批"):
-            ctx.insert({"doctype": "Workflow", "workflow_name": "测试审批", "document_type": "Test Approval", "is_active": 1,
-                        "workflow_state_field": "workflow_state",
-                        "states": [{"state": "草稿", "doc_status": 0}, {"state": "已批准", "doc_status": 1},
-                                   {"state": "已作废", "doc_status": 2}],
-                        "transitions": [{"state": "草稿", "action": "批准", "next_state": "已批准", "allowed": "System Manager"},
-                                        {"state": "已批准", "action": "作废", "next_state": "已作废", "allowed": "System Manager"}]})
-    return "测试审批"
-
-
 def test_where_a_workflow_exists_docstatus_moves_only_through_it(http, admin, approval_workflow):
     refused = [
         http.post("/api/resource/Test Approval", headers=admin, json={"title": "直接提交", "docstatus": 1}),
@@ -146,7 +133,7 @@ def test_a_client_can_neither_advance_nor_block_a_counter(http, site, admin):
     bad_series = http.post("/api/resource/Test Series", headers=admin, json={"title": "c", "naming_series": "EVIL-.######"})
     assert bad_series.status_code == 417 and "编号规则" in bad_series.text
     assert _counter(site, "EVIL-") == 0
-    counted = http.post("/api/resource/Test Counter", headers=admin, json={"title": "c", "name": "999999"}).json()["data"]
+    counted = http.post("/api/resource/Test Number", headers=admin, json={"title": "c", "name": "999999"}).json()["data"]
     assert counted["name"] != "999999" and int(counted["name"]) < 999999
 
 

@@ -26,7 +26,8 @@ DOCTYPE_KEYS = ("name", "module", "fields", "permissions", "istable", "issingle"
                 "is_tree", "autoname", "title_field", "search_fields", "sort_field", "sort_order",
                 "track_changes", "custom", "description", "nsm_parent_field", "image_field",
                 "allow_rename", "naming_rule", "label", "in_create", "read_only", "editable_grid",
-                "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes")
+                "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes",
+                "personal_field")
 FIELD_KEYS = ("fieldname", "fieldtype", "label", "options", "reqd", "default", "unique", "length",
               "precision", "read_only", "hidden", "in_list_view", "in_standard_filter", "depends_on",
               "mandatory_depends_on", "read_only_depends_on", "fetch_from", "fetch_if_empty",
@@ -334,6 +335,9 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for index in indexes:
         if not isinstance(index, (list, tuple)) or not index or any(c not in columns for c in index):
             raise MetaError(f"{where}: 索引 {index} 须为本表字段名的列表")
+    for value in (s.strip() for s in str(data.get("personal_field") or "").split(",") if s.strip()):
+        if value not in seen and value not in ("owner", "name"):
+            raise MetaError(f"{where}: personal_field 中的 “{value}” 不是本表字段")
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from . import expressions
+from . import expressions, ownership
 from .docstatus import DocStatus
 from .errors import DoesNotExistError, PermissionError
 from .meta import PERM_RIGHTS, Meta
@@ -212,6 +212,9 @@ def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
     """The predicate every list, count, report, export and search adds (registered on the site)."""
     if ctx.ignore_permissions or ctx.user == ADMIN:
         return []
+    meta = ctx.meta(doctype)
+    if meta.istable:
+        return ownership.child_conditions(ctx, doctype, table, ptype)  # rows through their parent
     rights = rights_for(ctx, doctype)
     wanted = ptype if ptype != "read" else None
     if wanted and not rights.has(wanted) or (not wanted and not (rights.has("read") or rights.has("select"))):
@@ -221,6 +224,7 @@ def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
     right = wanted or ("read" if rights.has("read") else "select")
     if rights.owner_only(right):
         clauses.append(table.c.owner == ctx.user)
+    clauses.extend(ownership.conditions(ctx, meta, table))  # personal records: their users only
     return clauses
 
 
@@ -282,6 +286,8 @@ def check(ctx, doctype: str, ptype: str = "read", doc=None) -> None:
     if rights.owner_only(ptype) and values.get("owner") not in (None, ctx.user):
         raise PermissionError(f"没有权限：{ctx.user} 只能{RIGHT_WORDS.get(ptype, ptype)}自己创建的{meta.display_name}",
                               doctype=doctype, ptype=ptype)
+    if not ownership.belongs(ctx, meta, values):
+        raise DoesNotExistError(f"{meta.display_name} “{values.get('name')}” 不存在", doctype=doctype, name=values.get("name"))
 
 
 def check_tree_change(ctx, doctype: str, name: str | None, *, old_parent, new_parent, creating: bool) -> None:
@@ -321,9 +327,22 @@ def check_tree_change(ctx, doctype: str, name: str | None, *, old_parent, new_pa
 
 # --------------------------------------------------------------------------- guards
 def read_guard(ctx, doc) -> None:
-    if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions") or doc.meta.istable:
+    """One document asked for by name: the rights, scope, owner and personal rules of `check`,
+    and whatever other predicate a layer adds to lists (e.g. the review queue's), asked of this
+    row; a child row only through its parent."""
+    if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions"):
+        return
+    if doc.meta.istable:
+        ownership.check_child_row(ctx, doc)
         return
     check(ctx, doc.doctype, "read", doc)
+    if ctx.user == ADMIN or doc.meta.issingle or not doc.name:
+        return
+    table = ctx.table(doc.doctype)
+    others = [c for guard in ctx.site.query_guards if guard is not query_conditions
+              for c in guard(ctx, doc.doctype, table, "read")]
+    if others and ctx.conn.execute(sa.select(table.c.name).where(table.c.name == doc.name, *others).limit(1)).first() is None:
+        raise DoesNotExistError(f"{doc.meta.display_name} “{doc.name}” 不存在", doctype=doc.doctype, name=doc.name)
 
 
 def write_guard(ctx, doc, action: str, before: dict | None) -> None:
@@ -338,6 +357,8 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
     if before is not None:
         check(ctx, doc.doctype, "read", before)  # out of scope: reported as not existing
         check(ctx, doc.doctype, right, before)
+    elif action == "delete":
+        check(ctx, doc.doctype, right, doc)  # the stored document: scope, if_owner, personal
     else:
         check(ctx, doc.doctype, right)
         if action == "create" and doc.docstatus == DocStatus.SUBMITTED:
@@ -354,6 +375,11 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
             ctx, doc.doctype, doc.as_dict(convert=False), before=before, creating=action == "create"):
         raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",
                               doctype=doc.doctype)
+    if action in ("create", "update", "update_after_submit"):
+        after = doc.as_dict(convert=False)
+        after["owner"] = after.get("owner") or ctx.user  # a new document will be the writer's
+        if not ownership.belongs(ctx, meta, after):
+            raise PermissionError(f"没有权限：{meta.display_name}只能属于您自己", doctype=doc.doctype)
     if action in ("update", "create", "update_after_submit"):
         check_fields(ctx, doc, before, creating=action == "create")
 

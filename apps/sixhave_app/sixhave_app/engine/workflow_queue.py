@@ -229,7 +229,8 @@ def batch_apply(ctx, doctype: str, names: list[str], action: str, *, comment: st
 
 
 def query_conditions(ctx, doctype: str, table, ptype: str) -> list:
-    """Lists of Workflow Action show one's own queue; of Notification Log, one's own messages."""
+    """Lists of Workflow Action show one's own queue (Notification Log is a personal DocType:
+    ownership.py keeps it to its user)."""
     if ctx.ignore_permissions or ctx.user == ADMIN or "System Manager" in ctx.roles:
         return []
     if doctype == "Workflow Action":
@@ -237,8 +238,6 @@ def query_conditions(ctx, doctype: str, table, ptype: str) -> list:
         mine = sa.exists(sa.select(roles.c.name).where(roles.c.parent == table.c.name, roles.c.parenttype == "Workflow Action",
                                                        roles.c.role.in_(list(ctx.roles))))
         return [sa.or_(table.c.user == ctx.user, table.c.completed_by == ctx.user, sa.and_(table.c.user.is_(None), mine))]
-    if doctype == "Notification Log":
-        return [table.c.for_user == ctx.user]
     return []
 
 
