@@ -256,7 +256,7 @@ class Meta:
 
 # --------------------------------------------------------------------------- validation
 def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[str] | None = None,
-                          child_doctypes: Iterable[str] | None = None) -> None:
+                          child_doctypes: Iterable[str] | None = None, metas=None) -> None:
     """Reject invalid metadata with a message naming the file (or DocType) and the field."""
     name = data.get("name")
     where = f"{source}"
@@ -314,7 +314,7 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
             raise MetaError(f"{where}: 字段 “{dynamic.get('fieldname')}”: Dynamic Link 的 options 须为本表中指向 DocType 的字段名")
     autoname = (data.get("autoname") or "").strip()
     if autoname.startswith("field:") and autoname[6:].strip() not in seen:
-        raise MetaError(f"{where}: autoname “{autoname}” 引用的字段不存在")
+        raise MetaError(f"{where}: 命名规则 (autoname) “{autoname}” 引用的字段不存在")
     implied = set(STANDARD_COLUMNS) | (set(TREE_COLUMNS) if _as_int(data.get("is_tree")) else set())
     for key in ("title_field", "sort_field"):
         value = data.get(key)
@@ -341,6 +341,9 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")
+    from .admin_checks import check_doctype_rules
+
+    check_doctype_rules(metas, data, where=where)  # depends_on rules and the naming rule, tried on a sample
 
 
 # --------------------------------------------------------------------------- loading

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from . import expressions, ownership
+from . import admin_checks, ownership
 from .docstatus import DocStatus
 from .errors import DoesNotExistError, PermissionError
 from .meta import PERM_RIGHTS, Meta
@@ -402,9 +402,13 @@ def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> No
         label = f"{doc.meta.display_name} 的字段 “{f.display_label}”"
         if f.permlevel not in writable:
             raise PermissionError(f"没有权限修改{label}（权限级别 {f.permlevel}）", field=f.fieldname)
-        if f.read_only_depends_on and expressions.depends_on_true(f.read_only_depends_on, old or data):
+        where = (doc.doctype, doc.name)
+        # a rule that fails on this document keeps the field read-only (recorded in the Error Log)
+        if f.read_only_depends_on and admin_checks.rule(ctx, f.read_only_depends_on, old or data, default=True, reference=where,
+                                                        item=f"{doc.meta.name} 字段 {f.fieldname} 的只读条件"):
             raise PermissionError(f"{label}当前为只读，不能修改", field=f.fieldname)
-        if f.depends_on and new_value not in (None, "", 0) and not expressions.depends_on_true(f.depends_on, data):
+        if f.depends_on and new_value not in (None, "", 0) and not admin_checks.rule(
+                ctx, f.depends_on, data, default=True, reference=where, item=f"{doc.meta.name} 字段 {f.fieldname} 的显示条件"):
             raise PermissionError(f"{label}在当前情况下不适用，不能填写", field=f.fieldname)
         if f.set_only_once and before is not None and old_value not in (None, ""):
             raise PermissionError(f"{label}只能设置一次", field=f.fieldname)

@@ -53,8 +53,9 @@ def missing_mandatory(doc) -> list[str]:
     for f in doc.meta.fields:
         if f.kind.layout:
             continue
-        required = f.reqd or (f.mandatory_depends_on and _true(f.mandatory_depends_on, data, doc, f))
-        if not required or not _true(f.depends_on, data, doc, f):
+        # a rule that fails on this document counts as absent (recorded in the Error Log)
+        required = f.reqd or (f.mandatory_depends_on and _true(f.mandatory_depends_on, data, doc, f, default=False))
+        if not required or not _true(f.depends_on, data, doc, f, default=True):
             continue
         value = doc.get(f.fieldname)
         if f.is_table:
@@ -65,11 +66,13 @@ def missing_mandatory(doc) -> list[str]:
     return missing
 
 
-def _true(expression, data, doc, f) -> bool:
-    try:
-        return expressions.depends_on_true(expression, data)
-    except expressions.ExpressionError as exc:
-        raise ValidationError(f"{doc.meta.display_name}：字段 “{f.display_label}” 的条件表达式无效：{exc.message}") from None
+def _true(expression, data, doc, f, *, default: bool) -> bool:
+    if not expression:
+        return True
+    from .admin_checks import rule
+
+    return rule(doc.ctx, expression, data, default=default, reference=(doc.doctype, doc.name),
+                item=f"{doc.meta.name} 字段 {f.fieldname} 的条件 {expression}")
 
 
 def check_links(doc) -> None:

@@ -152,9 +152,12 @@ def _actions_for(ctx, workflow, rows: list[dict]) -> dict[tuple[str, str], list[
         if wf is None:
             continue
         try:
-            documents = ctx.get_list(doctype, fields=["*"], filters=[["name", "in", names]], limit_page_length=0)
+            readable = ctx.get_list(doctype, fields=["name"], filters=[["name", "in", names]], limit_page_length=0, pluck="name")
         except PermissionError:
             continue
+        # whole rows (conditions may read fields the actor cannot see), of the documents the actor may read
+        documents = ctx.get_list(doctype, fields=["*"], filters=[["name", "in", readable]], limit_page_length=0,
+                                 ignore_permissions=True) if readable else []
         workflow.prefill_scope(ctx, wf, documents, memo)
         for values in documents:
             transitions = workflow.open_transitions(ctx, wf, values, memo=memo)
