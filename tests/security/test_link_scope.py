@@ -41,7 +41,7 @@ def _count(site, doctype, **filters):
 def _refused(response, label: str):
     assert response.status_code == 403, response.text
     body = response.json()
-    assert body["exc_type"] == "PermissionError" and label in body["exception"] and "无权查看" in body["exception"], body
+    assert body["exc_type"] == "PermissionError" and label in body["exception"] and "权限范围" in body["exception"], body
     return body
 
 

@@ -119,6 +119,6 @@ def check(ctx, doc, before: dict | None) -> None:
             if not limited(ctx, target, scoped=scoped):
                 raise LinkValidationError(f"{_where(row)}：字段 “{f.display_label}” 链接的{label} “{value}” 不存在",
                                           field=f.fieldname, value=value)
-            raise PermissionError(f"{_where(row)}：字段 “{f.display_label}” 链接的{label} “{value}” 不存在或您无权查看",
+            raise PermissionError(f"{_where(row)}：字段 “{f.display_label}” 链接的{label} “{value}” 不存在或不在您的权限范围内",
                                   field=f.fieldname, value=value)
         row.flags.unfetched.add(f.fieldname)

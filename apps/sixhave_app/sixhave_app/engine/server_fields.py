@@ -40,7 +40,10 @@ def claim_on_insert(doc) -> None:
     if doc.docstatus != DocStatus.DRAFT and not doc.flags.__dict__.get("submitting"):
         raise DocstatusTransitionError(f"{meta.display_name}：新单据只能保存为草稿；提交须通过“提交”操作（或审批流程）",
                                        field="docstatus")
-    if not naming.client_may_name(meta):
+    # A data import keeps the IDs of its rows (Frappe's in_import) where no counter makes names,
+    # so that an exported list comes back as the same documents and no series can be blocked.
+    importing = doc.flags.__dict__.get("importing") and not naming.uses_counter(meta)
+    if not naming.client_may_name(meta) and not importing:
         values.pop("name", None)
         values.pop("__newname", None)
     for key in ("owner", "creation", "modified", "modified_by"):
@@ -50,7 +53,7 @@ def claim_on_insert(doc) -> None:
         _check_amended_from(doc, amended_from)
     for rows in doc._rows.values():
         for row in rows:
-            for key in ("name", "owner", "creation", "modified", "modified_by"):
+            for key in ("owner", "creation", "modified", "modified_by") + (() if importing else ("name",)):
                 row.values().pop(key, None)
 
 
