@@ -81,13 +81,17 @@ def test_todos_belong_to_whom_they_are_allocated_and_who_assigned_them(http, wor
 
 
 def test_ones_own_user_record_only(http, world):
+    """Everyone may pick themselves (select right on User, personal by name), and nobody else."""
     me, other = world["liangxi_admin"], world["xishan_admin"]
-    assert http.get(f"/api/resource/User/{me.name}", headers=me.token).status_code == 200
-    assert http.get(f"/api/resource/User/{other.name}", headers=me.token).status_code == 404
     users = http.get("/api/resource/User", headers=me.token, params={"limit_page_length": 0}).json()["data"]
     assert [u["name"] for u in users] == [me.name]
+    picker = http.get("/api/method/frappe.desk.search.search_link", headers=me.token, params={"doctype": "User", "txt": ""})
+    assert [r["value"] for r in picker.json()["message"]] == [me.name]
+    mine = http.post("/api/resource/ToDo", headers=me.token, json={"description": "自己的", "allocated_to": me.name})
+    assert mine.status_code == 200, mine.text
+    assert http.get(f"/api/resource/User/{other.name}", headers=me.token).status_code in (403, 404)
     promoted = http.put(f"/api/resource/User/{me.name}", headers=me.token, json={"roles": [{"role": "System Manager"}]})
-    assert promoted.status_code == 403
+    assert promoted.status_code in (403, 404)
 
 
 def test_review_queue_items_are_their_actors_only(http, world, site, approval_workflow):

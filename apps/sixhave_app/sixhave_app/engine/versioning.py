@@ -65,8 +65,8 @@ def visible_diff(ctx, ref_doctype: str, data) -> dict | None:
         "changed": [c for c in data.get("changed") or [] if c and c[0] not in hidden],
         "added": [[t, row(t, r)] for t, r in data.get("added") or [] if t not in hidden],
         "removed": [[t, row(t, r)] for t, r in data.get("removed") or [] if t not in hidden],
-        "row_changed": [[t, idx, name, [c for c in cells if c[0] not in child_hidden.get(t, ())]]
-                        for t, idx, name, cells in data.get("row_changed") or [] if t not in hidden],
+        "row_changed": [[t, idx, name, kept] for t, idx, name, cells in data.get("row_changed") or [] if t not in hidden
+                        for kept in [[c for c in cells if c[0] not in child_hidden.get(t, ())]] if kept],
     }
 
 
