@@ -148,3 +148,13 @@ def login(server, person) -> httpx.Client:
     response = client.post("/api/method/login", json={"usr": person.name, "pwd": person.password})
     assert response.status_code == 200, response.text
     return client
+
+
+@pytest.fixture
+def told_date(site):
+    """Tell the site which day it is (site_config's `as_of`) for one test; forgotten afterwards."""
+    def tell(day):
+        site.config["as_of"] = str(day)
+
+    yield tell
+    site.config.pop("as_of", None)
