@@ -21,7 +21,8 @@ def _open(ctx_obj):
 
 
 def _fail(exc: Exception):
-    console.print(f"[bold red]错误：[/]{getattr(exc, 'message', None) or exc}")
+    # one line, whatever the terminal's width: a person reads it, a script greps it
+    console.print(f"[bold red]错误：[/]{getattr(exc, 'message', None) or exc}", soft_wrap=True, markup=True)
     sys.exit(1)
 
 
