@@ -100,6 +100,11 @@ PEOPLE = {
 
 @pytest.fixture(scope="session")
 def world(site) -> World:
+    return make_world(site)
+
+
+def make_world(site) -> World:
+    """The org tree and people of each role, with their scope, on `site`."""
     with site.context() as ctx:
         for unit, parent, level in ORGS:
             if not ctx.exists("Org Unit", unit):
