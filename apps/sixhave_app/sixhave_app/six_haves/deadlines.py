@@ -82,6 +82,8 @@ def validate_reopening(doc) -> None:
     ctx = doc.ctx
     if not doc.reason or not str(doc.reason).strip():
         raise ValidationError("请填写重开理由")
+    if not doc.reference_doctype or not ctx.site.metas.exists(doc.reference_doctype):
+        raise ValidationError(f"单据类型 “{doc.reference_doctype}” 不存在")
     if doc.reference_name:
         if not ctx.exists(doc.reference_doctype, doc.reference_name):
             raise ValidationError(f"{doc.reference_doctype} “{doc.reference_name}” 不存在")
