@@ -132,6 +132,19 @@ def test_reminders_7_days_and_1_day_before_to_those_who_still_owe(fresh_site):
         logs = ctx.get_all("Notification Log", filters={"for_user": "yx@example.cn"}, pluck="subject")
     assert len(logs) == 2 and all("实施方案" in s for s in logs)
     assert set(reminders.daily(fresh_site, dt.date(year, 6, 29))) == {"deadline", "rectification", "inspection"}
+    # 申报 and 考核: the branch whose sheet is still a draft; the city's reviewers holding sheets
+    with fresh_site.context() as ctx:
+        ctx.insert({"doctype": "User", "email": "city@example.cn", "first_name": "市级", "roles": [{"role": "市级审核员"}]})
+        ctx.insert({"doctype": "User", "email": "sec@example.cn", "first_name": "书记", "roles": [{"role": "支部书记"}]})
+        draft = Branch(ctx, "锡山区")
+        ctx.insert({"doctype": "User Permission", "user": "sec@example.cn", "allow": "Org Unit", "for_value": draft.org})
+        on(ctx, f"{year}-10-20")
+        ctx.insert({"doctype": "Self Assessment", "party_org": draft.name, "year": year})
+        scored_sheet(ctx, Branch(ctx, "梁溪区").name, year)  # waits for the city
+    declared = reminders.deadline_reminders(fresh_site, dt.date(year, 10, 24))
+    assert ("sec@example.cn" in {u for u, _ in declared}) and any("尚未提交" in s for _, s in declared)
+    evaluated = reminders.deadline_reminders(fresh_site, dt.date(year, 11, 23))
+    assert [u for u, _ in evaluated] == ["city@example.cn"] and "待市级考评" in evaluated[0][1]
 
 
 def test_plans_the_city_sees_who_has_and_who_has_not(fresh_site):

@@ -51,7 +51,8 @@ def users_in_scope(ctx, roles: list[str], node: str | None) -> list[str]:
     unrestricted = set(ctx.site.unrestricted_roles)
     out = []
     for user, role in rows:
-        if role in unrestricted or (scopes.get(user, set()) & above):
+        # a city-wide matter (no node) reaches every holder of the role; else the scope must cover it
+        if node is None or role in unrestricted or (scopes.get(user, set()) & above):
             out.append(user)
     return sorted(set(out))
 
