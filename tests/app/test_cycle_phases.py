@@ -294,6 +294,10 @@ def test_half_yearly_inspections_scheduled_reminded_findings_and_overdue(fresh_s
         made = ctx.get_all("Rectification Item", filters={"inspection": doc.name}, fields=["source", "problem"])
         assert made == [{"source": "督促检查", "problem": "党费收缴台账不全"}]
         assert not [a for a in api.alerts(ctx) if a["kind"] == "inspection_overdue" and a["party_org"] == b.name]
+        ctx.insert({"doctype": "User", "email": "sj@example.cn", "first_name": "书记", "roles": [{"role": "支部书记"}]})
+        ctx.insert({"doctype": "User Permission", "user": "sj@example.cn", "allow": "Org Unit", "for_value": b.org})
+    due = reminders.rectification_reminders(fresh_site, dt.date(year, 8, 30))  # its deadline is tomorrow
+    assert [u for u, _ in due] == ["sj@example.cn"] and "还有 1 天" in due[0][1]
 
 
 def test_a_secretary_who_missed_the_class_shows_in_alerts(ctx):

@@ -148,30 +148,31 @@ def _owe_evaluation(ctx, year):
         yield users_in_scope(ctx, CITY_ROLES, None), f"尚有 {n} 张达标自评表待市级考评、{m} 份示范申报待市级评审", None, None
 
 
-def rectification_reminders(site, as_of=None) -> list[tuple]:
+def _items_due(site, as_of, doctype: str, date_field: str, filters: list, fields: list, roles: list[str], subject) -> list[tuple]:
+    """Records of `doctype` whose `date_field` is 7 or 1 days after the day, each to the holders of
+    `roles` whose scope covers the record's org."""
     day = _day(site, as_of)
     sent: list[tuple] = []
     with site.context(ignore_permissions=True) as ctx:
         targets = [day + dt.timedelta(days=n) for n in DAYS_BEFORE]
-        for r in ctx.get_all("Rectification Item", filters=[["deadline", "in", targets], ["workflow_state", "!=", "已验收"]],
-                             fields=["name", "party_org", "org", "item_code", "problem", "deadline"], limit_page_length=0):
-            left = (r["deadline"] - day).days
-            subject = f"提醒：整改项 {r['name']}（{r['party_org']} {r['item_code'] or ''}）整改时限为 {r['deadline']}（还有 {left} 天）"
-            sent += _send(ctx, users_in_scope(ctx, BRANCH_ROLES, r["org"]), subject, "Rectification Item", r["name"])
+        for r in ctx.get_all(doctype, filters=[[date_field, "in", targets], *filters],
+                             fields=["name", "org", date_field, *fields], limit_page_length=0):
+            sent += _send(ctx, users_in_scope(ctx, roles, r["org"]), subject(r, (r[date_field] - day).days), doctype, r["name"])
     return sent
+
+
+def rectification_reminders(site, as_of=None) -> list[tuple]:
+    return _items_due(site, as_of, "Rectification Item", "deadline", [["workflow_state", "!=", "已验收"]],
+                      ["party_org", "item_code"], BRANCH_ROLES,
+                      lambda r, left: f"提醒：整改项 {r['name']}（{r['party_org']} {r['item_code'] or ''}）整改时限为 "
+                                      f"{r['deadline']}（还有 {left} 天）")
 
 
 def inspection_reminders(site, as_of=None) -> list[tuple]:
-    day = _day(site, as_of)
-    sent: list[tuple] = []
-    with site.context(ignore_permissions=True) as ctx:
-        targets = [day + dt.timedelta(days=n) for n in DAYS_BEFORE]
-        for r in ctx.get_all("Inspection", filters=[["due_date", "in", targets], ["status", "=", "计划"]],
-                             fields=["name", "party_org", "org", "year", "half", "due_date"], limit_page_length=0):
-            left = (r["due_date"] - day).days
-            subject = f"提醒：{r['party_org']} {r['year']}年{r['half']}督促检查应于 {r['due_date']} 前完成（还有 {left} 天）"
-            sent += _send(ctx, users_in_scope(ctx, SUPERVISOR_ROLES, r["org"]), subject, "Inspection", r["name"])
-    return sent
+    return _items_due(site, as_of, "Inspection", "due_date", [["status", "=", "计划"]], ["party_org", "year", "half"],
+                      SUPERVISOR_ROLES,
+                      lambda r, left: f"提醒：{r['party_org']} {r['year']}年{r['half']}督促检查应于 {r['due_date']} 前完成"
+                                      f"（还有 {left} 天）")
 
 
 KINDS = {"deadline": deadline_reminders, "rectification": rectification_reminders, "inspection": inspection_reminders}
