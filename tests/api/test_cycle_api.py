@@ -98,6 +98,9 @@ def test_outputs_keep_to_each_users_scope(http, world):
         assert r.status_code == 200, (method, r.text)
         text = json.dumps(r.json()["message"], ensure_ascii=False)
         assert "健康社区" not in text and "梁溪区" not in text, method
+    mine = call(http, world["liangxi_admin"], "sixhave.app.dashboard", "GET", year=2018).json()["message"]
+    assert "organisations" in mine  # a district sees its own organisations, whatever their results
+    assert all(o["org"] for o in mine["organisations"])
     r = call(http, world["city_admin"], "sixhave.app.export", "GET", report="performance", year=2018)
     assert r.status_code == 200 and openpyxl.load_workbook(io.BytesIO(r.content)).active.max_row >= 2
     bad = call(http, world["city_admin"], "sixhave.app.export", "GET", report="nothing", year=2018)

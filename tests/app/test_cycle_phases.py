@@ -91,6 +91,11 @@ def test_rectification_due_after_creation_with_progress_review_and_overdue(ctx):
     item = ctx.insert({**base, "deadline": f"{year}-08-20"})
     act(ctx, "Rectification Item", item.name, "开始整改")
     item = ctx.get_doc("Rectification Item", item.name)
+    assert ctx.get_value("Workflow Action", {"reference_name": item.name, "status": "Open"}, "due_date") == dt.date(year, 8, 20)
+    item.deadline = dt.date(year, 8, 21)
+    item.save()  # the review task carries the item's deadline as it moves
+    assert ctx.get_value("Workflow Action", {"reference_name": item.name, "status": "Open"}, "due_date") == dt.date(year, 8, 21)
+    item = ctx.get_doc("Rectification Item", item.name)
     item.append("progress", {"note_date": f"{year}-08-01", "note": "已建立每月学习制度", "evidence": "/files/p.jpg"})
     item.save()
     on(ctx, f"{year}-08-25")

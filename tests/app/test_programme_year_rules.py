@@ -76,6 +76,11 @@ def test_after_a_deadline_a_submission_needs_the_city_to_reopen_it(ctx):
     assert "已过动员部署截止日期" in late.value.message and f"{year}-06-30" in late.value.message
     reopening = api.reopen(ctx, doctype="Implementation Plan", org=district, year=year, reason="换届推迟，经研究同意补报")
     assert reopening["reopened_by"] == ctx.user and reopening["phase"] == "动员部署" and reopening["reason"]
+    other = ctx.insert({"doctype": "User", "email": f"{unique('u')}@example.cn", "first_name": "他人"}).name
+    kept = ctx.get_doc("Deadline Reopening", reopening["name"])
+    kept.reopened_by = other
+    kept.save()
+    assert ctx.get_value("Deadline Reopening", kept.name, "reopened_by") == ctx.user  # who reopened it never changes
     assert ctx.insert(plan).name
     # a sheet: submitted late only after the city reopens that very sheet
     b = Branch(ctx)

@@ -91,9 +91,12 @@ def validate_reopening(doc) -> None:
                                ignore_permissions=True) or {}
         doc.org = doc.org or values.get("org")
         doc.year = doc.year or values.get("year")
-    if doc.is_new():
+    before = doc.get_original()
+    if before is None:
         doc.reopened_by = ctx.user
         doc.reopened_on = ctx.now()
+    else:  # who reopened it, and when, never change afterwards
+        doc.reopened_by, doc.reopened_on = before.get("reopened_by"), before.get("reopened_on")
     until = programme._date(doc.until)
     if until and until < ctx.today():
         raise ValidationError(f"重开至（{until}）不能早于今天（{ctx.today()}）")

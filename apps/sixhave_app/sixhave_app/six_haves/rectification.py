@@ -50,6 +50,16 @@ def validate(doc) -> None:
             raise ValidationError(f"整改进展第 {row.idx} 行：日期（{day}）不能晚于今天")
 
 
+def on_update(doc) -> None:
+    """A moved deadline moves the open review task's due date with it."""
+    before = doc.get_original() or {}
+    if before and programme._date(before.get("deadline")) != programme._date(doc.deadline):
+        table = doc.ctx.table("Workflow Action")
+        doc.ctx.conn.execute(table.update().where(table.c.reference_doctype == doc.doctype,
+                                                  table.c.reference_name == doc.name, table.c.status == "Open")
+                             .values(due_date=programme._date(doc.deadline)))
+
+
 def on_closed(doc) -> None:
     """The closing review (验收): who accepted it and when."""
     doc.db_set("reviewed_by", doc.ctx.user, update_modified=False)

@@ -6,5 +6,8 @@ class RectificationItem(Document):
     def validate(self):
         rectification.validate(self)
 
+    def on_update(self):
+        rectification.on_update(self)
+
     def on_submit(self):
         rectification.on_closed(self)
