@@ -8,8 +8,9 @@ PYTEST_ARGS ?=
 
 # Debian packages the Python packages and the tests need: libmariadb-dev (to build `mariadb`),
 # fonts-noto-cjk (Chinese PDFs), chromium (browser tests); nodejs and npm when node is missing
-# (the JavaScript client tests install frappe-js-sdk from the npm registry).
-OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium $(if $(shell command -v node),,nodejs npm)
+# (the JavaScript client tests install frappe-js-sdk from the npm registry); libreoffice-calc (the
+# import tests convert a workbook the way LibreOffice saves it).
+OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium libreoffice-calc $(if $(shell command -v node),,nodejs npm)
 JS_TESTS := tests/clients/js
 
 .PHONY: install os-deps run test bench clean-venv

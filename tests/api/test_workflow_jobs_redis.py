@@ -1,7 +1,7 @@
 """Notifications run as background jobs: on a site with Redis they go through RQ and a worker."""
 import pytest
 
-from sixhave_app.engine import jobs, workflow
+from sixhave_app.engine import jobs, worker, workflow
 from tests.conftest import unique
 
 
@@ -28,7 +28,7 @@ def test_notifications_are_sent_by_an_rq_worker_with_redis(site_factory, backend
     from rq import Queue
 
     assert Queue(jobs.queue_name(site), connection=site.redis).count >= 1
-    jobs.work(site, burst=True)
+    worker.work(site, burst=True)
     with site.context() as ctx:
         logs = ctx.get_all("Notification Log", filters={"for_user": reviewer}, fields=["subject", "document_name"])
     assert [l["document_name"] for l in logs] == [doc.name]

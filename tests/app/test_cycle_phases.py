@@ -15,6 +15,13 @@ from tests.app.cycle import act, demonstration_candidate, on, open_year, publish
 from tests.conftest import unique
 
 
+
+def remind(site, kind, day):
+    """Run one reminder job as the scheduler would (as Administrator, in its own transaction)."""
+    with site.context() as ctx:
+        return kind(ctx, as_of=day)
+
+
 def test_coverage_lists_units_without_the_organisation_they_need(ctx):
     district = new_district(ctx)
     units = {}
@@ -270,7 +277,7 @@ def test_noncompliant_list_with_lost_items_and_rectification_status(ctx):
 
 
 def test_half_yearly_inspections_scheduled_reminded_findings_and_overdue(fresh_site):
-    from sixhave_app.six_haves import reminders
+    from sixhave_app.six_haves import cycle_reminders as reminders
 
     year = 2018
     with fresh_site.context() as ctx:
@@ -283,7 +290,7 @@ def test_half_yearly_inspections_scheduled_reminded_findings_and_overdue(fresh_s
         assert len(planned) == 1
         inspection = ctx.get_doc("Inspection", planned[0])
         assert inspection.status == "计划" and inspection.due_date == dt.date(year, 6, 30) and inspection.inspector_unit == "梁溪区"
-    sent = reminders.inspection_reminders(fresh_site, dt.date(year, 6, 23))
+    sent = remind(fresh_site, reminders.inspection_reminders, dt.date(year, 6, 23))
     assert [u for u, _ in sent] == ["lx@example.cn"] and "督促检查" in sent[0][1]
     with fresh_site.context(user="lx@example.cn") as ctx:
         on(ctx, f"{year}-07-02")
@@ -301,7 +308,7 @@ def test_half_yearly_inspections_scheduled_reminded_findings_and_overdue(fresh_s
         assert not [a for a in api.alerts(ctx) if a["kind"] == "inspection_overdue" and a["party_org"] == b.name]
         ctx.insert({"doctype": "User", "email": "sj@example.cn", "first_name": "书记", "roles": [{"role": "支部书记"}]})
         ctx.insert({"doctype": "User Permission", "user": "sj@example.cn", "allow": "Org Unit", "for_value": b.org})
-    due = reminders.rectification_reminders(fresh_site, dt.date(year, 8, 30))  # its deadline is tomorrow
+    due = remind(fresh_site, reminders.rectification_reminders, dt.date(year, 8, 30))  # its deadline is tomorrow
     assert [u for u, _ in due] == ["sj@example.cn"] and "还有 1 天" in due[0][1]
 
 

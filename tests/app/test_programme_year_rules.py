@@ -6,10 +6,18 @@ import datetime as dt
 import pytest
 
 from sixhave_app.engine.errors import ValidationError
-from sixhave_app.six_haves import api, mobilisation, programme, reminders
+from sixhave_app.six_haves import api, mobilisation, programme
+from sixhave_app.six_haves import cycle_reminders as reminders
 from tests.app.conftest import Branch, new_district
 from tests.app.cycle import on, open_year, scored_sheet
 from tests.conftest import unique
+
+
+
+def remind(site, kind, day):
+    """Run one reminder job as the scheduler would (as Administrator, in its own transaction)."""
+    with site.context() as ctx:
+        return kind(ctx, as_of=day)
 
 
 def test_any_year_opens_even_the_first_with_no_earlier_year(fresh_site):
@@ -126,17 +134,19 @@ def test_reminders_7_days_and_1_day_before_to_those_who_still_owe(fresh_site):
         for login, unit in (("jy", "江阴市"), ("yx", "宜兴市")):
             ctx.insert({"doctype": "User", "email": f"{login}@example.cn", "first_name": login, "roles": [{"role": "区级管理员"}]})
             ctx.insert({"doctype": "User Permission", "user": f"{login}@example.cn", "allow": "Org Unit", "for_value": unit})
-    assert reminders.deadline_reminders(fresh_site, dt.date(year, 6, 22)) == []  # 8 days before: nothing
-    sent = reminders.deadline_reminders(fresh_site, dt.date(year, 6, 23))
+    assert remind(fresh_site, reminders.phase_reminders, dt.date(year, 6, 22)) == []  # 8 days before: nothing
+    sent = remind(fresh_site, reminders.phase_reminders, dt.date(year, 6, 23))
     assert {u for u, _ in sent} == {"yx@example.cn"}  # 江阴 has its plan; 宜兴 still owes it
     assert "还有 7 天" in sent[0][1] and "宜兴市" in sent[0][1]
-    assert reminders.deadline_reminders(fresh_site, dt.date(year, 6, 23)) == []  # never twice
-    again = reminders.deadline_reminders(fresh_site, dt.date(year, 6, 29))
+    assert remind(fresh_site, reminders.phase_reminders, dt.date(year, 6, 23)) == []  # never twice
+    again = remind(fresh_site, reminders.phase_reminders, dt.date(year, 6, 29))
     assert {u for u, _ in again} == {"yx@example.cn"} and "还有 1 天" in again[0][1]
     with fresh_site.context() as ctx:
         logs = ctx.get_all("Notification Log", filters={"for_user": "yx@example.cn"}, pluck="subject")
     assert len(logs) == 2 and all("实施方案" in s for s in logs)
-    assert set(reminders.daily(fresh_site, dt.date(year, 6, 29))) == {"deadline", "rectification", "inspection"}
+    assert set(remind(fresh_site, reminders.daily, dt.date(year, 6, 29))) == {"phase", "rectification", "inspection"}
+    daily = fresh_site.hooks.scheduler_events["daily_long"]  # each kind is a daily job of the scheduler
+    assert {f"sixhave_app.six_haves.cycle_reminders.{k}_reminders" for k in ("phase", "rectification", "inspection")} <= set(daily)
     # 申报 and 考核: the branch whose sheet is still a draft; the city's reviewers holding sheets
     with fresh_site.context() as ctx:
         ctx.insert({"doctype": "User", "email": "city@example.cn", "first_name": "市级", "roles": [{"role": "市级审核员"}]})
@@ -146,9 +156,9 @@ def test_reminders_7_days_and_1_day_before_to_those_who_still_owe(fresh_site):
         on(ctx, f"{year}-10-20")
         ctx.insert({"doctype": "Self Assessment", "party_org": draft.name, "year": year})
         scored_sheet(ctx, Branch(ctx, "梁溪区").name, year)  # waits for the city
-    declared = reminders.deadline_reminders(fresh_site, dt.date(year, 10, 24))
+    declared = remind(fresh_site, reminders.phase_reminders, dt.date(year, 10, 24))
     assert ("sec@example.cn" in {u for u, _ in declared}) and any("尚未提交" in s for _, s in declared)
-    evaluated = reminders.deadline_reminders(fresh_site, dt.date(year, 11, 23))
+    evaluated = remind(fresh_site, reminders.phase_reminders, dt.date(year, 11, 23))
     assert [u for u, _ in evaluated] == ["city@example.cn"] and "待市级考评" in evaluated[0][1]
 
 

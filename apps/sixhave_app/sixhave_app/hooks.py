@@ -29,4 +29,18 @@ method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for
     "open_year", "close_year", "reopen", "implementation_plans", "coverage", "make_self_check", "self_check_lists",
     "refresh_evidence", "make_rectification", "receive_paper", "export_assessment", "draw_spot_check",
     "publish_notice", "award_check", "schedule_inspections", "alerts", "party_calendar", "dashboard", "drill_down",
-    "noncompliant", "recommendations", "performance", "published_cases", "export")}
+    "noncompliant", "recommendations", "performance", "published_cases", "export", "download_district_scores",
+    "upload_district_scores", "build_package")}
+
+# Scheduled jobs (Frappe's scheduler_events), run by `sixhave --site X scheduler` through RQ's cron.
+scheduler_events = {
+    "daily_long": [
+        "sixhave_app.six_haves.reminders.daily_alerts",
+        "sixhave_app.six_haves.reminders.deadline_reminders",
+        "sixhave_app.six_haves.reminders.term_expiry_reminders",
+        # the plan's phase deadlines, rectification items and half-yearly inspections: 7 days and 1 day before
+        "sixhave_app.six_haves.cycle_reminders.phase_reminders",
+        "sixhave_app.six_haves.cycle_reminders.rectification_reminders",
+        "sixhave_app.six_haves.cycle_reminders.inspection_reminders",
+    ],
+}

@@ -237,16 +237,78 @@ def generate_keys_cmd(obj, user):
 
 @main.command()
 @click.option("--burst", is_flag=True, help="处理完队列中的任务后退出")
+@click.option("--queue", "queues", multiple=True, type=click.Choice(["short", "default", "long"]),
+              help="只处理这些队列（可多次；默认 short、default、long）")
 @click.pass_obj
-def worker(obj, burst):
+def worker(obj, burst, queues):
     """运行后台任务 worker（站点配置了 redis_url 时使用）。"""
-    from . import jobs
+    from . import worker as rq_worker
 
     site = _open(obj)
     try:
-        jobs.work(site, burst=burst)
-    except RuntimeError as exc:
+        rq_worker.work(site, burst=burst, queues=queues or None)
+    except (RuntimeError, ValueError) as exc:
         _fail(exc)
+
+
+@main.command()
+@click.option("--interval", type=int, default=None, help="每个定时任务每 N 秒运行一次（测试用；默认按各任务的时间表）")
+@click.pass_obj
+def scheduler(obj, interval):
+    """运行定时任务（每日提醒、截止提醒、换届提醒等）；同一站点只有一个在工作，其余待命。"""
+    from . import scheduler as cron
+
+    site = _open(obj)
+    try:
+        cron.run(site, interval=interval)
+    except (RuntimeError, ValueError) as exc:
+        _fail(exc)
+
+
+@main.command("jobs")
+@click.argument("name", required=False)
+@click.option("--user", default=None, help="以此用户查看（默认 Administrator，可看全部任务）")
+@click.option("--follow/--no-follow", default=True, help="指定任务时，显示进度条直到任务结束")
+@click.option("--limit", default=20, type=int)
+@click.pass_obj
+def jobs_cmd(obj, name, user, follow, limit):
+    """查看后台任务：不带参数列出最近的任务；带任务编号时显示进度条直到结束。"""
+    from rich.table import Table
+
+    from . import jobs
+
+    site = _open(obj)
+    user = user or "Administrator"
+    if not name:
+        with site.context(user=user, write=False) as ctx:
+            names = ctx.get_list(jobs.DOCTYPE, pluck="name", order_by="creation desc", limit_page_length=limit)
+            rows = [jobs.status(ctx, n) for n in names]
+        table = Table("编号", "任务", "队列", "状态", "进度", "结果 / 错误", title="后台任务")
+        for r in rows:
+            table.add_row(r["name"], r["title"] or "", r["queue"] or "", _STATUS_WORDS.get(r["status"], r["status"]),
+                          f"{r['done']}/{r['total']}", r["result_name"] or (r["error"] or "")[:60])
+        console.print(table)
+        return
+    import time
+
+    with _progress() as progress:
+        task = progress.add_task(name, total=None)
+        while True:
+            with site.context(user=user, write=False) as ctx:
+                info = jobs.status(ctx, name)
+            progress.update(task, total=info["total"] or None, completed=info["done"],
+                            description=f"{info['title']}（{_STATUS_WORDS.get(info['status'], info['status'])}）")
+            if not follow or info["status"] in ("finished", "failed"):
+                break
+            time.sleep(0.5)
+    if info["status"] == "failed":
+        _fail(Exception(info["error"] or "任务失败"))
+    console.print(f"{info['title']}：{_STATUS_WORDS.get(info['status'], info['status'])} {info['done']}/{info['total']}"
+                  + (f"，结果文件 {info['result_name']}" if info.get("result_name") else ""))
+    site.dispose()
+
+
+_STATUS_WORDS = {"queued": "排队中", "started": "运行中", "finished": "已完成", "failed": "失败"}
 
 
 @main.command("execute")
@@ -276,3 +338,7 @@ def _load_app_commands():
 
 
 _load_app_commands()
+
+
+if __name__ == "__main__":
+    main()

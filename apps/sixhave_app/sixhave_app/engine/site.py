@@ -146,6 +146,7 @@ class Hooks:
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
         self.permissions: dict[str, list[dict]] = {}  # DocType → DocPerm rows an app adds (e.g. to core DocTypes)
+        self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -171,6 +172,12 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
         for doctype, rows in (getattr(module, "permissions", None) or {}).items():
             hooks.permissions.setdefault(doctype, []).extend(dict(r) for r in rows)
+        for event, targets in (getattr(module, "scheduler_events", None) or {}).items():
+            if event == "cron":
+                for expression, methods in targets.items():
+                    hooks.scheduler_events.setdefault("cron", {}).setdefault(expression, []).extend(methods)
+            else:
+                hooks.scheduler_events.setdefault(event, []).extend(targets)
     return hooks
 
 

@@ -327,3 +327,61 @@ def export(ctx, report=None, year=None, org=None, as_of=None, file_format_type="
     content = excel.rows_to_xlsx(f"{year_value}年{title}", columns, rows)
     return _attachment(content, f"{year_value}年{title}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@whitelist(methods=("GET",))
+def download_district_scores(ctx, year=None, org=None, **kwargs):
+    """区级评分表: the user's sheets awaiting district review, one row per item, to fill offline."""
+    import os
+    import tempfile
+
+    from sixhave_app.engine.api.export import XLSX, file_reply
+    from sixhave_app.six_haves import score_exchange
+
+    year = _year(year)
+    _require(ctx, "Self Assessment", "read")
+    handle, path = tempfile.mkstemp(prefix="sixhave-scores-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        score_exchange.download(ctx, year, path, org or None)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return file_reply(path, f"{year}年区级评分表.xlsx", XLSX)
+
+
+@whitelist(methods=("POST",))
+def upload_district_scores(ctx, file_url=None, __files=None, **kwargs) -> dict:
+    """The filled 区级评分表 back: every bad cell reported; nothing written unless all are valid."""
+    from sixhave_app.six_haves import score_exchange
+
+    upload = (__files or {}).get("file")
+    if upload is not None:
+        data = upload.file.read(50 * 1024 * 1024 + 1)
+        if len(data) > 50 * 1024 * 1024:
+            raise ValidationError("文件过大（最大 50 MB）", field="file")
+    elif file_url:
+        from sixhave_app.core.doctype.data_import.data_import import file_bytes
+
+        data = file_bytes(ctx, file_url)
+    else:
+        raise ValidationError("请上传填好的区级评分表（表单字段 file）", field="file")
+    result = score_exchange.upload(ctx, data)
+    result["ok"] = not result["problems"]
+    return result
+
+
+@whitelist(methods=("POST",))
+def build_package(ctx, district=None, year=None, **kwargs) -> dict:
+    """The district's electronic submission package for a year, as a background job."""
+    from sixhave_app.engine import jobs
+
+    year = _year(year)
+    if not district:
+        raise ValidationError("请指定市（县）区或单位", field="district")
+    _require(ctx, "Self Assessment", "print")
+    ctx.get_doc("Org Unit", district)  # 404 outside the user's scope
+    name = jobs.enqueue(ctx, "sixhave_app.six_haves.package.build", queue="long", retries=1,
+                        job_title=f"{district}{year}年电子申报材料", reference=("Org Unit", district),
+                        district=district, year=year)
+    return {"job": name, "status_url": f"/api/method/sixhave.jobs.status?name={name}"}

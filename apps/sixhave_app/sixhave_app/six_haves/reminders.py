@@ -1,15 +1,7 @@
-"""Reminders: 7 days and 1 day before each deadline, a notice to those who still owe something.
-
-Each kind is a plain entry point `fn(site, as_of=None)` a scheduler can call once a day (an RQ
-cron job, or `sixhave execute`); `as_of` defaults to the site's today. Each returns the notices
-sent as (user, subject) pairs, and never sends the same notice twice.
-
-- `deadline_reminders`: the year's phases — 动员部署 (districts and city-level units without a
-  实施方案), 自查摸底 (organisations without a submitted Self Check), 整改 (organisations with open
-  rectification items), 申报 (branches whose sheet is not submitted; reviewers holding sheets and
-  applications), 考核 (the city's reviewers holding sheets and applications).
-- `rectification_reminders`: each open rectification item's own deadline, to its branch.
-- `inspection_reminders`: each planned half-yearly inspection's due date, to its supervisors."""
+"""The app's scheduled jobs (declared in hooks.py `scheduler_events`, run by `sixhave scheduler`):
+each day, the alerts of every branch to those who keep its books, reminders of review deadlines
+that are near or passed, and reminders of committee terms about to end. Each is `fn(ctx, job,
+as_of=None)` and runs as a background job; reminders already sent today are not sent again."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,167 +9,99 @@ import datetime as dt
 import sqlalchemy as sa
 
 from sixhave_app.engine import notifications
-from sixhave_app.six_haves import programme
+from sixhave_app.six_haves import alerts as alert_rules
 
-DAYS_BEFORE = (7, 1)
-BRANCH_ROLES = ["支部书记"]
-REVIEW_ROLES = ["区级审核员", "单位审核员"]
-PLANNING_ROLES = ["区级管理员", "单位审核员"]
-SUPERVISOR_ROLES = ["区级管理员", "区级审核员", "单位审核员"]
-CITY_ROLES = ["市级审核员"]
+BRANCH_ROLES = ["支部书记", "支部委员"]
+REVIEW_ROLES = ["区级管理员", "区级审核员", "单位审核员"]
+DEADLINE_DAYS = 3  # remind this many days before a review deadline, and every day once it has passed
 
 
-def _day(site, as_of) -> dt.date:
+def _day(as_of, ctx=None) -> dt.date:
+    if isinstance(as_of, dt.date):
+        return as_of
     if as_of:
-        return as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of)[:10])
-    return site.today()
+        return dt.date.fromisoformat(str(as_of))
+    return ctx.today() if ctx is not None else dt.date.today()  # the date the site is told
 
 
-def users_in_scope(ctx, roles: list[str], node: str | None) -> list[str]:
-    """Enabled users holding one of `roles` whose org scope covers `node` (unrestricted roles: all)."""
-    users, has_role = ctx.table("User"), ctx.table("Has Role")
-    rows = ctx.conn.execute(sa.select(users.c.name, has_role.c.role)
-                            .join(has_role, sa.and_(has_role.c.parent == users.c.name, has_role.c.parenttype == "User"))
-                            .where(has_role.c.role.in_(roles), users.c.enabled == 1)).all()
-    if not rows:
-        return []
-    perms = ctx.table("User Permission")
-    scopes: dict[str, set[str]] = {}
-    for user, value in ctx.conn.execute(sa.select(perms.c.user, perms.c.for_value)
-                                        .where(perms.c.allow == "Org Unit", perms.c.user.in_({r[0] for r in rows}))):
-        scopes.setdefault(user, set()).add(value)
-    above = set(ctx.get_all("Org Unit", filters=[["name", "ancestors of (inclusive)", node]], pluck="name",
-                            ignore_permissions=True)) if node else set()
-    unrestricted = set(ctx.site.unrestricted_roles)
-    out = []
-    for user, role in rows:
-        # a city-wide matter (no node) reaches every holder of the role; else the scope must cover it
-        if node is None or role in unrestricted or (scopes.get(user, set()) & above):
-            out.append(user)
-    return sorted(set(out))
-
-
-def _send(ctx, users: list[str], subject: str, doctype: str | None = None, name: str | None = None) -> list[tuple]:
+def _sent_today(ctx, user: str, subject: str, day: dt.date) -> bool:
     table = ctx.table("Notification Log")
-    sent = []
-    for user in users:
-        seen = ctx.conn.execute(sa.select(table.c.name).where(table.c.for_user == user, table.c.subject == subject)).first()
-        if seen:
+    start = dt.datetime.combine(day, dt.time.min)
+    return ctx.conn.execute(sa.select(table.c.name).where(table.c.for_user == user, table.c.subject == subject,
+                                                          table.c.creation >= start).limit(1)).first() is not None
+
+
+def _notify(ctx, users, doctype: str, name: str, subject: str, day: dt.date) -> int:
+    fresh = [u for u in users if not _sent_today(ctx, u, subject, day)]
+    notifications.notify_users(ctx, fresh, doctype, name, subject, from_user="Administrator")
+    return len(fresh)
+
+
+def _readers(ctx, roles: list[str], doctype: str, values: dict) -> list[str]:
+    return [u for u in notifications.users_with_roles(ctx, roles) if notifications.can_see(ctx, u, doctype, values)]
+
+
+def daily_alerts(ctx, job=None, as_of=None) -> dict:
+    """每日提醒: a digest of each branch's alerts to its secretary and committee members."""
+    day = _day(as_of, ctx)
+    by_branch: dict[str, list] = {}
+    for alert in alert_rules.alerts_for(ctx, day):
+        by_branch.setdefault(alert.party_org, []).append(alert)
+    sent = 0
+    for i, (branch, items) in enumerate(sorted(by_branch.items()), start=1):
+        values = ctx.get_value("Party Organization", branch, ["*"], as_dict=True, ignore_permissions=True) or {}
+        values["name"] = branch
+        subject = f"{day.isoformat()} 今日提醒（{len(items)} 项）：" + "；".join(a.message for a in items[:3]) + \
+            ("……" if len(items) > 3 else "")
+        sent += _notify(ctx, _readers(ctx, BRANCH_ROLES, "Party Organization", values), "Party Organization", branch,
+                        subject[:500], day)
+        if job is not None:
+            job.progress(i, len(by_branch))
+    return {"branches": len(by_branch), "sent": sent}
+
+
+def deadline_reminders(ctx, job=None, as_of=None) -> dict:
+    """截止提醒: review items due within DEADLINE_DAYS days, or overdue, to those who can act."""
+    day = _day(as_of, ctx)
+    table = ctx.table("Workflow Action")
+    rows = ctx.conn.execute(sa.select(table.c.name, table.c.reference_doctype, table.c.reference_name,
+                                      table.c.workflow_state, table.c.due_date, table.c.user)
+                            .where(table.c.status == "Open", table.c.due_date.is_not(None),
+                                   table.c.due_date <= day + dt.timedelta(days=DEADLINE_DAYS))
+                            .order_by(table.c.due_date)).mappings().all()
+    roles_table = ctx.table("Workflow Action Permitted Role")
+    sent = 0
+    for i, row in enumerate(rows, start=1):
+        if not ctx.exists(row["reference_doctype"], row["reference_name"]):
             continue
-        notifications.notify_users(ctx, [user], doctype, name, subject, from_user="Administrator")
-        sent.append((user, subject))
-    return sent
+        values = ctx.get_value(row["reference_doctype"], row["reference_name"], ["*"], as_dict=True,
+                               ignore_permissions=True) or {}
+        values["name"] = row["reference_name"]
+        if row["user"]:
+            users = [row["user"]]
+        else:
+            roles = list(ctx.conn.execute(sa.select(roles_table.c.role).where(roles_table.c.parent == row["name"])).scalars())
+            users = _readers(ctx, roles, row["reference_doctype"], values)
+        title = ctx.meta(row["reference_doctype"]).display_name
+        due = row["due_date"]
+        when = f"已逾期 {(day - due).days} 天" if due < day else ("今天到期" if due == day else f"将于 {due} 到期")
+        subject = f"{title} {row['reference_name']}（{row['workflow_state']}）{when}，请及时处理"
+        sent += _notify(ctx, users, row["reference_doctype"], row["reference_name"], subject, day)
+        if job is not None:
+            job.progress(i, len(rows))
+    return {"items": len(rows), "sent": sent}
 
 
-def _due_in(day: dt.date, due: dt.date | None) -> int | None:
-    if due is None:
-        return None
-    left = (due - day).days
-    return left if left in DAYS_BEFORE else None
-
-
-def deadline_reminders(site, as_of=None) -> list[tuple]:
-    day = _day(site, as_of)
-    sent: list[tuple] = []
-    with site.context(ignore_permissions=True) as ctx:
-        year = programme.open_year(ctx)
-        for phase, owed in (("动员部署", _owe_plans), ("自查摸底", _owe_self_checks), ("整改", _owe_rectification),
-                            ("申报", _owe_declarations), ("考核", _owe_evaluation)):
-            due = programme.deadline(ctx, year, phase)
-            left = _due_in(day, due)
-            if left is None:
-                continue
-            for users, what, doctype, name in owed(ctx, year):
-                subject = f"提醒：{year}年{phase}截止日期为 {due}（还有 {left} 天），{what}"
-                sent += _send(ctx, users, subject, doctype, name)
-    return sent
-
-
-def _owe_plans(ctx, year):
-    from sixhave_app.six_haves import mobilisation
-
-    for unit in mobilisation.plan_status(ctx, year)["units"]:
-        if not unit["has_plan"]:
-            yield users_in_scope(ctx, PLANNING_ROLES, unit["org"]), f"{unit['org']}尚未登记“六有一提升”实施方案", "Org Unit", unit["org"]
-
-
-def _branches(ctx):
-    return ctx.get_all("Party Organization", fields=["name", "org_name", "org"], limit_page_length=0)
-
-
-def _owe_self_checks(ctx, year):
-    done = set(ctx.get_all("Self Check", filters={"year": year, "docstatus": 1}, pluck="party_org", limit_page_length=0))
-    for b in _branches(ctx):
-        if b["name"] not in done:
-            yield (users_in_scope(ctx, BRANCH_ROLES, b["org"]), f"{b['org_name']}尚未提交自查摸底表（问题、任务、责任清单）",
-                   "Party Organization", b["name"])
-
-
-def _owe_rectification(ctx, year):
-    rows = ctx.get_all("Rectification Item", filters=[["year", "=", year], ["workflow_state", "!=", "已验收"]],
-                       fields=["party_org", "org"], limit_page_length=0)
-    counts: dict[tuple, int] = {}
-    for r in rows:
-        counts[(r["party_org"], r["org"])] = counts.get((r["party_org"], r["org"]), 0) + 1
-    for (party_org, org), n in sorted(counts.items()):
-        yield users_in_scope(ctx, BRANCH_ROLES, org), f"{party_org}还有 {n} 项整改未完成验收", "Party Organization", party_org
-
-
-def _owe_declarations(ctx, year):
-    sheets = {s["party_org"]: s for s in ctx.get_all("Self Assessment", filters={"year": year},
-                                                     fields=["name", "party_org", "org", "workflow_state"],
-                                                     limit_page_length=0)}
-    for b in _branches(ctx):
-        s = sheets.get(b["name"])
-        if s is None or s["workflow_state"] in (None, "", "草稿"):
-            yield (users_in_scope(ctx, BRANCH_ROLES, b["org"]), f"{b['org_name']}的达标自评表尚未提交",
-                   "Self Assessment" if s else "Party Organization", s["name"] if s else b["name"])
-        elif s["workflow_state"] == "区级/单位审核":
-            yield (users_in_scope(ctx, REVIEW_ROLES, s["org"]), f"{b['org_name']}的达标自评表待您审核上报",
-                   "Self Assessment", s["name"])
-    for a in ctx.get_all("Demonstration Application", filters={"year": year, "workflow_state": ["in", ["草稿", "区级推荐"]]},
-                         fields=["name", "party_org", "org", "workflow_state"], limit_page_length=0):
-        roles = BRANCH_ROLES if a["workflow_state"] == "草稿" else REVIEW_ROLES
-        yield users_in_scope(ctx, roles, a["org"]), f"{a['party_org']}的示范党支部创建申报表尚未报市", "Demonstration Application", a["name"]
-
-
-def _owe_evaluation(ctx, year):
-    n = ctx.get_count("Self Assessment", {"year": year, "workflow_state": "市级考评"})
-    m = ctx.get_count("Demonstration Application", {"year": year, "workflow_state": "市级评审"})
-    if n or m:
-        yield users_in_scope(ctx, CITY_ROLES, None), f"尚有 {n} 张达标自评表待市级考评、{m} 份示范申报待市级评审", None, None
-
-
-def _items_due(site, as_of, doctype: str, date_field: str, filters: list, fields: list, roles: list[str], subject) -> list[tuple]:
-    """Records of `doctype` whose `date_field` is 7 or 1 days after the day, each to the holders of
-    `roles` whose scope covers the record's org."""
-    day = _day(site, as_of)
-    sent: list[tuple] = []
-    with site.context(ignore_permissions=True) as ctx:
-        targets = [day + dt.timedelta(days=n) for n in DAYS_BEFORE]
-        for r in ctx.get_all(doctype, filters=[[date_field, "in", targets], *filters],
-                             fields=["name", "org", date_field, *fields], limit_page_length=0):
-            sent += _send(ctx, users_in_scope(ctx, roles, r["org"]), subject(r, (r[date_field] - day).days), doctype, r["name"])
-    return sent
-
-
-def rectification_reminders(site, as_of=None) -> list[tuple]:
-    return _items_due(site, as_of, "Rectification Item", "deadline", [["workflow_state", "!=", "已验收"]],
-                      ["party_org", "item_code"], BRANCH_ROLES,
-                      lambda r, left: f"提醒：整改项 {r['name']}（{r['party_org']} {r['item_code'] or ''}）整改时限为 "
-                                      f"{r['deadline']}（还有 {left} 天）")
-
-
-def inspection_reminders(site, as_of=None) -> list[tuple]:
-    return _items_due(site, as_of, "Inspection", "due_date", [["status", "=", "计划"]], ["party_org", "year", "half"],
-                      SUPERVISOR_ROLES,
-                      lambda r, left: f"提醒：{r['party_org']} {r['year']}年{r['half']}督促检查应于 {r['due_date']} 前完成"
-                                      f"（还有 {left} 天）")
-
-
-KINDS = {"deadline": deadline_reminders, "rectification": rectification_reminders, "inspection": inspection_reminders}
-
-
-def daily(site, as_of=None) -> dict[str, list[tuple]]:
-    """Every kind once: what a daily scheduler job calls."""
-    return {kind: fn(site, as_of) for kind, fn in KINDS.items()}
+def term_expiry_reminders(ctx, job=None, as_of=None) -> dict:
+    """换届提醒: branches whose committee term has ended or ends soon, to the branch and its district."""
+    day = _day(as_of, ctx)
+    due = [a for a in alert_rules.alerts_for(ctx, day) if a.kind in ("term_expired", "term_ending")]
+    sent = 0
+    for i, alert in enumerate(due, start=1):
+        values = ctx.get_value("Party Organization", alert.party_org, ["*"], as_dict=True, ignore_permissions=True) or {}
+        values["name"] = alert.party_org
+        users = _readers(ctx, BRANCH_ROLES + REVIEW_ROLES, "Party Organization", values)
+        sent += _notify(ctx, users, "Party Organization", alert.party_org, f"换届提醒：{alert.message}", day)
+        if job is not None:
+            job.progress(i, len(due))
+    return {"branches": len(due), "sent": sent}

@@ -28,6 +28,16 @@ BUILTIN_ALIASES = {
     "frappe.utils.print_format.download_pdf": "sixhave_app.engine.api.export.download_pdf",
     "frappe.www.printview.get_html_and_style": "sixhave_app.engine.api.export.get_html_and_style",
 }
+for _name in ("status", "download"):
+    BUILTIN_ALIASES[f"sixhave.jobs.{_name}"] = f"sixhave_app.engine.api.jobs.{_name}"
+BUILTIN_ALIASES["sixhave.jobs.list"] = "sixhave_app.engine.api.jobs.list_jobs"
+BUILTIN_ALIASES["sixhave.export.start"] = "sixhave_app.engine.api.export.start_export"
+BUILTIN_ALIASES["sixhave.print.batch"] = "sixhave_app.engine.api.export.start_pdf_batch"
+for _name in ("download_template", "get_preview_from_template", "form_start_import", "get_import_status",
+              "get_import_logs", "download_errored_template", "import_file"):
+    BUILTIN_ALIASES[f"frappe.core.doctype.data_import.data_import.{_name}"] = \
+        f"sixhave_app.core.doctype.data_import.data_import.{_name}"
+    BUILTIN_ALIASES[f"sixhave.data_import.{_name}"] = f"sixhave_app.core.doctype.data_import.data_import.{_name}"
 for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):

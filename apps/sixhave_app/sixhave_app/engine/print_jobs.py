@@ -1,0 +1,92 @@
+"""PDF batches as background jobs: the documents are split into chunks that any number of RQ
+workers render in parallel, each chunk adding to the batch's progress; a last job, run by RQ once
+every chunk has finished, zips the PDFs into the batch's result file. The batch job is the one the
+user follows (done/total, result, error); without Redis the chunks run in-process, in order.
+
+Rendering goes through `render_pdf`, the print entry point (today's standard A4 layout)."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import jobs, permissions, printing
+
+CHUNK = 20
+
+
+def render_pdf(ctx, doctype: str, name: str) -> bytes:
+    """One document as PDF, with the same read, print and field rights as the print button."""
+    doc = ctx.get_doc(doctype, name)
+    permissions.check(ctx, doctype, "print", doc)
+    html = printing.standard_html(ctx, doc, permissions.readable_fieldnames(ctx, doctype))
+    return printing.html_to_pdf(html)
+
+
+def pdf_name(ctx, doctype: str, name: str) -> str:
+    meta = ctx.meta(doctype)
+    title = ctx.get_value(doctype, name, meta.title_field) if meta.title_field and meta.title_field != "name" else None
+    return jobs.safe_filename(f"{title}-{name}.pdf" if title and title != name else f"{name}.pdf")
+
+
+def start_batch(ctx, doctype: str, names: list[str], *, file_name: str | None = None, title: str | None = None,
+                chunk: int = CHUNK) -> str:
+    """Queue the batch; returns the job to follow. Every document is checked now (read and print
+    rights, scope), so a batch never fails half-way for a document the user may not print."""
+    meta = ctx.meta(doctype)
+    permissions.check(ctx, doctype, "print")
+    for name in names:
+        permissions.check(ctx, doctype, "print", ctx.get_doc(doctype, name))
+    file_name = jobs.safe_filename(file_name or f"{meta.display_name}.zip")
+    chunks = [names[i:i + chunk] for i in range(0, len(names), chunk)] or [[]]
+    batch = jobs.record(ctx, "sixhave_app.engine.print_jobs.zip_batch", queue="long", retries=1,
+                        job_title=title or f"批量打印{meta.display_name}（{len(names)} 份）", total=len(names),
+                        file_name=file_name)
+    parts = [jobs.enqueue(ctx, "sixhave_app.engine.print_jobs.render_chunk", queue="long",
+                          job_title=f"{meta.display_name} 第 {i}/{len(chunks)} 批", retries=1,
+                          batch=batch.name, doctype=doctype, names=part)
+             for i, part in enumerate(chunks, start=1)]
+    return jobs.dispatch_later(ctx, batch, depends_on=parts)
+
+
+def _parts_folder(site, batch: str) -> Path:
+    return jobs.result_folder(site, batch) / ".parts"
+
+
+@jobs.reads_only
+def render_chunk(ctx, job, batch: str, doctype: str, names: list[str]) -> dict:
+    folder = _parts_folder(ctx.site, batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for i, name in enumerate(names, start=1):
+            target = folder / pdf_name(ctx, doctype, name)
+            partial = target.with_name(f".{target.name}.part")
+            partial.write_bytes(render_pdf(ctx, doctype, name))
+            partial.replace(target)
+            job.progress(i, len(names))
+            jobs.advance(ctx.site, batch, 1)
+    except Exception as exc:
+        if job.final:
+            jobs.fail(ctx.site, batch, f"批量打印失败：{getattr(exc, 'message', None) or exc}", final=True)
+        raise
+    return {"pdfs": len(names)}
+
+
+@jobs.reads_only
+def zip_batch(ctx, job, file_name: str) -> dict:
+    folder = _parts_folder(ctx.site, job.name)
+    files = sorted(folder.glob("*.pdf")) if folder.exists() else []
+    with zipfile.ZipFile(job.result_path(file_name), "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, path.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    job.progress(len(files), len(files))
+    return {"pdfs": len(files), "file_name": file_name}
+
+
+def batch_progress(ctx, batch: str) -> tuple[int, int]:
+    table = ctx.table(jobs.DOCTYPE)
+    row = ctx.conn.execute(sa.select(table.c.done, table.c.total).where(table.c.name == batch)).first()
+    return (int(row.done or 0), int(row.total or 0)) if row else (0, 0)

@@ -1,0 +1,104 @@
+"""`sixhave worker`: an RQ worker on a site's named queues (short, default, long), keeping one Site
+for its life, and the reaper that hands jobs of a dead worker to RQ's abandoned-job handling (retry,
+or failed with the error on the job's record)."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from rq import Queue, SimpleWorker, Worker
+from rq.registry import StartedJobRegistry
+
+from . import jobs
+
+log = logging.getLogger("sixhave.worker")
+DEFAULT_QUEUES = ("short", "default", "long")  # in the order a worker takes them
+
+
+class _SiteWorkerMixin:
+    site = None
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        """The forked process running the job died (killed, out of memory): say so on the record;
+        RQ then retries the job or moves it to failed."""
+        try:
+            site_name, sites_path, name = job.args
+            site = jobs.worker_site(site_name, sites_path)
+            retrying = bool(job.retries_left)
+            jobs.fail(site, name, f"任务进程意外退出（{ret_val}）" + ("，将重试" if retrying else ""), final=not retrying)
+            jobs.discard_partials(site, name)
+        except Exception:  # noqa: BLE001 - RQ's own handling must still run
+            log.exception("could not record the death of job %s", job.id)
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        reap(self.site, self.connection)
+
+
+class SiteWorker(_SiteWorkerMixin, Worker):
+    """Forks a work horse per job (RQ's default): a job that crashes cannot take the worker down."""
+
+
+class SimpleSiteWorker(_SiteWorkerMixin, SimpleWorker):
+    """Runs jobs in its own process (used in burst mode and by tests running a worker in a thread)."""
+
+
+def queues_for(site, names=None) -> list[Queue]:
+    names = list(names or DEFAULT_QUEUES)
+    unknown = [n for n in names if n not in jobs.QUEUES]
+    if unknown:
+        raise ValueError(f"未知的队列：{'、'.join(unknown)}（可选 short、default、long）")
+    return [Queue(jobs.queue_name(site, n), connection=site.redis) for n in names]
+
+
+def work(site, *, burst: bool = False, queues=None, simple: bool | None = None,
+         maintenance_interval: int = 60) -> bool:
+    """Process this site's queues; with `burst`, until they are empty."""
+    if site.redis is None:
+        raise RuntimeError("站点没有配置 redis_url：后台任务在 Web 进程内运行，不需要 worker")
+    jobs.bind_worker_site(site)
+    site._pid = os.getpid()
+    reap(site, site.redis)
+    cls = SimpleSiteWorker if (simple if simple is not None else burst) else SiteWorker
+    worker = cls(queues_for(site, queues), connection=site.redis, maintenance_interval=maintenance_interval)
+    worker.site = site
+    return worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+
+
+def _alive(worker_name: str | None, connection) -> bool:
+    """Whether the worker holding a job is still there: its RQ registration exists and, when it
+    runs on this host, its process does."""
+    if not worker_name:
+        return False
+    found = Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_name, connection=connection)
+    if found is None:
+        return False
+    if found.hostname == socket.gethostname() and found.pid:
+        try:
+            os.kill(int(found.pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return True
+
+
+def reap(site, connection) -> int:
+    """Jobs left `started` by a worker that is gone: expire their entries so that RQ's own
+    abandoned-job cleanup retries them or fails them (calling jobs.on_rq_failure)."""
+    reaped = 0
+    for queue in queues_for(site):
+        registry = StartedJobRegistry(queue=queue)
+        key = registry.key
+        for entry, _score in connection.zrange(key, 0, -1, withscores=True):
+            entry = entry.decode() if isinstance(entry, bytes) else entry
+            job_id = entry.split(":", 1)[0]
+            job = queue.fetch_job(job_id)
+            if job is None or _alive(job.worker_name, connection):
+                continue
+            connection.zadd(key, {entry: 1})  # expired long ago: RQ treats it as abandoned
+            reaped += 1
+        if reaped:
+            registry.cleanup()
+    return reaped
