@@ -12,10 +12,14 @@ PYTEST_ARGS ?=
 # import tests convert a workbook the way LibreOffice saves it).
 OS_PACKAGES := libmariadb-dev fonts-noto-cjk chromium libreoffice-calc $(if $(shell command -v node),,nodejs npm)
 JS_TESTS := tests/clients/js
+# The desk (desk/): npm ci from the committed lock, then the Vite build into desk/dist, each only
+# when its inputs changed (stamp files), so a repeated `make test` stays quick.
+DESK := desk
+DESK_SOURCES := $(shell find $(DESK)/src -type f 2>/dev/null) $(DESK)/index.html $(DESK)/vite.config.js $(DESK)/package.json
 
 .PHONY: install os-deps run test bench clean-venv
 
-install: os-deps $(VENV)/.installed $(JS_TESTS)/node_modules/.installed
+install: os-deps $(VENV)/.installed $(JS_TESTS)/node_modules/.installed $(DESK)/dist/.built
 
 os-deps:
 	@missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -35,13 +39,22 @@ $(JS_TESTS)/node_modules/.installed: $(JS_TESTS)/package.json
 	cd $(JS_TESTS) && npm install --no-audit --no-fund --silent
 	@touch $@
 
+$(DESK)/node_modules/.installed: $(DESK)/package-lock.json
+	cd $(DESK) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(DESK)/dist/.built: $(DESK)/node_modules/.installed $(DESK_SOURCES)
+	cd $(DESK) && npm run build --silent
+	@touch $@
+
 run: install
 	@test -f sites/$(SITE)/site_config.json || $(BIN)/sixhave new-site $(SITE) --admin-password admin --set-default
 	@$(BIN)/sixhave --site $(SITE) migrate
 	@$(BIN)/sixhave --site $(SITE) demo --branches 24 --year 2018 --seed 1 --if-empty
 	@echo ""
 	@echo "  sixhave 已启动：请在浏览器打开 http://127.0.0.1:$(PORT)"
-	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）；演示账号密码均为 demo1234"
+	@echo "  登录账号 Administrator，初始密码 admin（登录后请修改）；演示账号密码均为 demo1234，例如："
+	@echo "    支部书记 branch0001.secretary@wuxi.example · 区级审核员 liangxi.reviewer@wuxi.example · 市级审核员 city.reviewer@wuxi.example"
 	@echo ""
 	@$(BIN)/sixhave --site $(SITE) serve --port $(PORT)
 

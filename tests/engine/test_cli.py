@@ -51,7 +51,10 @@ def test_new_site_migrate_and_serve_sqlite(tmp_path):
                 time.sleep(0.1)
         else:
             raise AssertionError("server did not start")
-        assert page.status_code == 200 and "sixhave" in page.text and "demo" in page.text
+        # `/` leads a visitor to the desk's login (issue 13); the status page moved to /status
+        assert page.status_code == 302 and page.headers["location"] == "/login"
+        status = httpx.get(f"http://127.0.0.1:{port}/status", timeout=5)
+        assert status.status_code == 200 and "sixhave" in status.text and "demo" in status.text
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -44,3 +44,14 @@ scheduler_events = {
         "sixhave_app.six_haves.cycle_reminders.inspection_reminders",
     ],
 }
+
+# The desk's sidebar: module labels, and the app's DocTypes grouped as people look for them.
+module_labels = {"Six Haves": "六有一提升", "Core": "系统设置"}
+desk_sections = {
+    "组织与党员": ["Org Unit", "Party Organization", "Party Member"],
+    "台账": ["Meeting", "Talk Record", "Care Visit", "Dues Payment", "Fund Record", "Venue Checklist",
+           "Work Document", "Training", "Inspection"],
+    "考评与创建": ["Self Assessment", "Rectification Item", "Demonstration Application", "Plaque", "Public Notice",
+              "Spot Check"],
+    "年度设置": ["Programme Year", "Scoring Template", "Activity Kind"],
+}

@@ -382,7 +382,8 @@ def apply_customisations(data: dict, custom_fields: list[dict], property_setters
     """JSON + Custom Fields (placed after `insert_after`) + Property Setters → merged definition."""
     merged = copy.deepcopy(data)
     fields = merged.setdefault("fields", [])
-    for cf in sorted(custom_fields, key=lambda c: (c.get("idx") or 0, c.get("creation") or "")):
+    # creation is a datetime once stored and a string on a field being validated: compare as text
+    for cf in sorted(custom_fields, key=lambda c: (c.get("idx") or 0, str(c.get("creation") or ""))):
         entry = {k: v for k, v in cf.items() if k in FIELD_KEYS and k not in ("name", "idx")}
         entry["is_custom_field"] = 1
         names = [f.get("fieldname") for f in fields]

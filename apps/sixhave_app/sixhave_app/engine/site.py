@@ -147,6 +147,8 @@ class Hooks:
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
         self.permissions: dict[str, list[dict]] = {}  # DocType → DocPerm rows an app adds (e.g. to core DocTypes)
         self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
+        self.module_labels: dict[str, str] = {}  # module → its label in the desk's sidebar
+        self.desk_sections: dict[str, list[str]] = {}  # sidebar group label → DocTypes, in order
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -178,6 +180,8 @@ def load_hooks(app_packages: list[str]) -> Hooks:
                     hooks.scheduler_events.setdefault("cron", {}).setdefault(expression, []).extend(methods)
             else:
                 hooks.scheduler_events.setdefault(event, []).extend(targets)
+        hooks.module_labels.update(getattr(module, "module_labels", {}))
+        hooks.desk_sections.update(getattr(module, "desk_sections", {}))
     return hooks
 
 

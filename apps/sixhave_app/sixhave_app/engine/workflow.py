@@ -25,6 +25,7 @@ class State:
     update_field: str | None = None
     update_value: str | None = None
     phase: str | None = None
+    style: str | None = None  # the desk's badge colour (Frappe's Primary/Info/Success/Warning/Danger)
 
 
 @dataclass
@@ -76,7 +77,7 @@ def definition_from(data: dict) -> Definition:
     states = [State(state=(s.get("state") or "").strip(), doc_status=_int(s.get("doc_status")),
                     allow_edit=s.get("allow_edit") or None, editable_fields=s.get("editable_fields") or {},
                     update_field=s.get("update_field") or None, update_value=s.get("update_value"),
-                    phase=s.get("phase") or None)
+                    phase=s.get("phase") or None, style=s.get("style") or None)
               for s in data.get("states") or []]
     transitions = [Transition(state=(t.get("state") or "").strip(), action=(t.get("action") or "").strip(),
                               next_state=(t.get("next_state") or "").strip(), allowed=t.get("allowed") or "",

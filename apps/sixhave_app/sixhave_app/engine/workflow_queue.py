@@ -131,6 +131,9 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     total = sum(c["count"] for c in counts)
     cols = [table.c.name, table.c.reference_doctype, table.c.reference_name, table.c.workflow_state, table.c.due_date,
             table.c.creation, table.c.user]
+    # the site's own columns on the queue (e.g. the org copied from the document), for filters and display
+    cols += [table.c[f.fieldname] for f in ctx.meta("Workflow Action").data_fields
+             if f.is_custom_field and f.fieldtype in ("Link", "Data", "Select", "Date", "Int")]
     stmt = sa.select(*cols).where(*base).order_by(table.c.due_date.is_(None), table.c.due_date, table.c.creation.desc())
     items = []
     cursor = int(start or 0)

@@ -32,6 +32,9 @@ def propose(doc) -> None:
         records = "、".join(r.get("label") or r.get("name") for r in proposal.records[:20])
         more = f" 等 {len(proposal.records)} 条" if len(proposal.records) > 20 else ""
         row.evidence = f"{proposal.note}" + (f"（{records}{more}）" if records else "")
+        # the records themselves, so that the form can link to each one
+        row.evidence_records = [{"doctype": r.get("doctype"), "name": r.get("name"), "label": r.get("label")}
+                                for r in proposal.records[:50] if r.get("doctype") and r.get("name")]
 
 
 def validate(doc) -> None:

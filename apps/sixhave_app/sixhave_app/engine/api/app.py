@@ -121,6 +121,17 @@ class Api:
             ctx.close()
 
 
+def ui_assets(site):
+    """The desk's built files, served without a database context (they are the same for all)."""
+    from . import ui
+
+    async def serve(request: Request) -> Response:
+        reply = await run_in_threadpool(ui.asset_response, site, request)
+        return reply
+
+    return serve
+
+
 def create_app(site) -> Starlette:
     from . import files, method, openapi, resource, ui
 
@@ -137,6 +148,8 @@ def create_app(site) -> Starlette:
         Route("/api/openapi.json", api.endpoint(openapi.document), methods=["GET"]),
         Route("/files/{path:path}", api.endpoint(files.serve_public), methods=["GET"]),
         Route("/private/files/{path:path}", api.endpoint(files.serve_private), methods=["GET"]),
+        Route("/assets/desk/{path:path}", ui_assets(site), methods=["GET", "HEAD"]),
+        Route("/status", api.endpoint(ui.status_page), methods=["GET"]),
         Route("/login", api.endpoint(ui.login_page), methods=["GET"]),
         Route("/app", api.endpoint(ui.app_page), methods=["GET"]),
         Route("/app/{rest:path}", api.endpoint(ui.app_page), methods=["GET"]),

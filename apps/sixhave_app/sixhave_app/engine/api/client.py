@@ -32,9 +32,10 @@ def get_list(ctx, doctype, fields=None, filters=None, order_by=None, limit_start
 
 
 @whitelist(methods=("GET", "POST"))
-def get_count(ctx, doctype, filters=None, debug=False, cache=False, distinct=False, **kwargs) -> int:
+def get_count(ctx, doctype, filters=None, debug=False, cache=False, distinct=False, or_filters=None, **kwargs) -> int:
     _exists(ctx, doctype)
-    return ctx.get_count(doctype, parse_json_arg(filters, "filters"), distinct=truthy(distinct))
+    return ctx.get_count(doctype, parse_json_arg(filters, "filters"), distinct=truthy(distinct),
+                         or_filters=parse_json_arg(or_filters, "or_filters"))
 
 
 @whitelist(methods=("GET", "POST"))

@@ -25,7 +25,7 @@ def dispatch(ctx, caller, name: str | None = None) -> Reply:
 
 
 def root(ctx, caller) -> Reply:
-    """`/?cmd=…` behaves like /api/method/…; without cmd, the status page."""
+    """`/?cmd=…` behaves like /api/method/…; without cmd, `/` leads to the desk."""
     cmd = caller.args.get("cmd")
     if cmd:
         if not isinstance(cmd, str):
@@ -33,4 +33,4 @@ def root(ctx, caller) -> Reply:
         return dispatch(ctx, caller, cmd)
     from . import ui
 
-    return ui.status_page(ctx, caller)
+    return ui.root_page(ctx, caller)

@@ -6,7 +6,7 @@ from ..meta import CHILD_COLUMNS
 from .responses import Reply, JSONReply
 
 _JSON_TYPES = {"Int": {"type": "integer"}, "Check": {"type": "integer", "enum": [0, 1]},
-               "Float": {"type": "number"}, "Currency": {"type": "number"}, "Percent": {"type": "number"},
+               "Float": {"type": "number"}, "Currency": {"type": "number"}, "Percent": {"type": "number"}, "Rating": {"type": "number"},
                "Date": {"type": "string", "format": "date"}, "Datetime": {"type": "string"},
                "Time": {"type": "string"}, "JSON": {}}
 

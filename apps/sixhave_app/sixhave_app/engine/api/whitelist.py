@@ -38,6 +38,15 @@ for _name in ("download_template", "get_preview_from_template", "form_start_impo
     BUILTIN_ALIASES[f"frappe.core.doctype.data_import.data_import.{_name}"] = \
         f"sixhave_app.core.doctype.data_import.data_import.{_name}"
     BUILTIN_ALIASES[f"sixhave.data_import.{_name}"] = f"sixhave_app.core.doctype.data_import.data_import.{_name}"
+BUILTIN_ALIASES.update({
+    "frappe.desk.form.load.getdoctype": "sixhave_app.engine.api.desk.getdoctype",
+    "frappe.desk.form.load.getdoc": "sixhave_app.engine.api.desk.getdoc",
+    "frappe.desk.form.utils.add_comment": "sixhave_app.engine.api.desk.add_comment",
+    "frappe.core.doctype.user.user.update_password": "sixhave_app.engine.api.desk.update_password",
+    "sixhave.desk.boot": "sixhave_app.engine.api.desk.boot",
+    "sixhave.desk.save_preferences": "sixhave_app.engine.api.desk.save_preferences",
+    "sixhave.desk.search": "sixhave_app.engine.api.desk.search",
+})
 for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):
