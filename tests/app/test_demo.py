@@ -30,7 +30,7 @@ def twins(site_factory, backend):
     for _ in range(2):
         site = site_factory(backend)
         with site.context(ignore_permissions=True) as ctx:
-            result = demo.generate(ctx, branches=BRANCHES, year=YEAR, seed=SEED, today=TODAY)
+            result = demo.generate(ctx, branches=BRANCHES, year=YEAR, seed=SEED, today=TODAY, cycle=True)
         out.append((site, result))
     return out
 

@@ -855,12 +855,13 @@ def has_branches(ctx) -> int:
 
 
 def generate(ctx, *, branches: int, year: int, seed: int, progress: Progress | None = None,
-             today: dt.date | None = None, cycle: bool = True) -> dict:
+             today: dt.date | None = None, cycle: bool = False) -> dict:
     """Make the demo data set on an empty site (see the module's docstring); commits per branch.
 
     `today` fixes "this month" for the members whose political birthday falls in it (default:
-    the real date). With `cycle` (the default) the year is then walked through every phase of the
-    plan (demo_cycle.py). Returns the counts of documents made per DocType and the demo users."""
+    the real date). With `cycle` (as `sixhave demo` does unless told --no-cycle) the year is then
+    walked through every phase of the plan (demo_cycle.py); without it the year's records stop
+    before the programme's own documents, for callers that make those themselves. Returns the counts of documents made per DocType and the demo users."""
     if branches < 1:
         raise ValidationError("演示数据：党组织数量至少为 1")
     existing = has_branches(ctx)
@@ -894,8 +895,10 @@ def generate(ctx, *, branches: int, year: int, seed: int, progress: Progress | N
 @click.option("--year", default=dt.date.today().year, show_default=True, type=int, help="数据所属年度")
 @click.option("--seed", default=1, show_default=True, type=int, help="随机种子：相同种子生成相同数据")
 @click.option("--if-empty", is_flag=True, help="站点已有党组织时什么也不做")
+@click.option("--cycle/--no-cycle", default=True, show_default=True,
+              help="把这一年走完各阶段（实施方案、自查摸底、整改、申报考核、公示授牌、督促检查）")
 @click.pass_obj
-def demo_command(obj, branches, year, seed, if_empty):
+def demo_command(obj, branches, year, seed, if_empty, cycle):
     """装入演示数据：组织树、党组织、党员、一年的台账和各角色的演示账号。"""
     import time
 
@@ -917,7 +920,7 @@ def demo_command(obj, branches, year, seed, if_empty):
             with Bar(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                      TimeElapsedColumn(), console=console, transient=True) as bar:
                 task = bar.add_task("演示数据", total=branches)
-                result = generate(ctx, branches=branches, year=year, seed=seed,
+                result = generate(ctx, branches=branches, year=year, seed=seed, cycle=cycle,
                                   progress=lambda text, done, total: bar.update(task, description=text, completed=done,
                                                                                 total=total))
             seconds = time.monotonic() - started
