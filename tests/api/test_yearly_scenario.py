@@ -26,6 +26,7 @@ def stage(site_factory, backend):
     with httpx.Client(base_url=server.url, timeout=60) as http:
         yield site, world, http
     server.stop()
+    site.engine.dispose()  # the site's pooled connections back to the server now
 
 
 def act(http, person, doctype, name, action, **extra):

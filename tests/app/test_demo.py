@@ -32,7 +32,9 @@ def twins(site_factory, backend):
         with site.context(ignore_permissions=True) as ctx:
             result = demo.generate(ctx, branches=BRANCHES, year=YEAR, seed=SEED, today=TODAY, cycle=True)
         out.append((site, result))
-    return out
+    yield out
+    for site, _ in out:
+        site.engine.dispose()
 
 
 @pytest.fixture(scope="module")
