@@ -126,7 +126,12 @@ def test_bad_query_is_a_clear_error(http, admin):
 
 
 def test_submit_via_docstatus_and_methods(http, admin):
-    doc = http.post("/api/resource/Test Invoice", headers=admin, json={"customer": "甲", "docstatus": 1}).json()["data"]
+    # issue 9 (class 7): a client cannot create a document already submitted; it submits through
+    # frappe.client.submit (which may insert and submit a new document, with both rights)
+    refused = http.post("/api/resource/Test Invoice", headers=admin, json={"customer": "甲", "docstatus": 1})
+    assert refused.status_code == 417 and refused.json()["exc_type"] == "DocstatusTransitionError"
+    doc = http.post("/api/method/frappe.client.submit", headers=admin,
+                    json={"doc": {"doctype": "Test Invoice", "customer": "甲"}}).json()["message"]
     assert doc["docstatus"] == 1
 
 

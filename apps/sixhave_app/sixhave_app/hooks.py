@@ -3,6 +3,11 @@
 # Roles that see every organisation: no org scope applies to them.
 unrestricted_roles = ["市级管理员"]
 
+# The DocType every scope is drawn on: a user whose roles are all `restrict_to_scope` (the branch,
+# street, unit and district roles, see six_haves/setup.py) sees nothing governed by it until given
+# a User Permission on it.
+scope_doctypes = ["Org Unit"]
+
 after_migrate = ["sixhave_app.six_haves.setup.after_migrate"]
 
 # Deadlines of review-queue items: a rectification item's own, else its phase's from the year's

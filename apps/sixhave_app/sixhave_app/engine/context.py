@@ -28,6 +28,9 @@ class Context:
         self._tx = None
         self._after_commit: list[Callable[[], None]] = []
         self._link_cache: dict[tuple[str, str], bool] = {}
+        self.link_access: dict[tuple[str, bool], set[str]] = {}  # links.readable: names this user may link to
+        self.pending_errors: list[dict] = []  # error_log.record: written at commit, or after a rollback
+        self.error_keys: set = set()
 
     # ----------------------------------------------------------------- transaction
     @property
@@ -54,6 +57,11 @@ class Context:
         self.close()
 
     def commit(self) -> None:
+        if self.pending_errors:
+            from . import error_log
+
+            entries, self.pending_errors = self.pending_errors, []
+            error_log.write(self, self.conn, entries)
         if self._tx is not None:
             self._tx.commit()
             self._tx = None
@@ -65,8 +73,15 @@ class Context:
         if self._tx is not None:
             self._tx.rollback()
             self._tx = None
+        if self.pending_errors and self._conn is not None:
+            from . import error_log
+
+            entries, self.pending_errors = self.pending_errors, []
+            with self._conn.begin():  # the failure's record outlives the work it failed
+                error_log.write(self, self._conn, entries)
         self._after_commit = []
         self._link_cache.clear()
+        self.link_access.clear()
         if self.flags.pop("versions_changed", None):
             self.flags.pop("version_publish_registered", None)
             self.site.metas.invalidate()

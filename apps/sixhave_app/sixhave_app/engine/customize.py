@@ -110,7 +110,7 @@ def merged_meta(ctx, doctype: str, *, extra_fields: list[dict] = (), drop_custom
     merged = apply_customisations(base, customs, setters)
     names = store.all_names()
     children = [n for n in names if store.get(n).istable]
-    validate_doctype_dict(merged, source=f"DocType {doctype}", known_doctypes=names, child_doctypes=children)
+    validate_doctype_dict(merged, source=f"DocType {doctype}", known_doctypes=names, child_doctypes=children, metas=store)
     return Meta(merged)
 
 
@@ -182,7 +182,8 @@ def check_doctype_doc(doc) -> None:
     children = {n for n in ctx.site.metas.all_names() if ctx.site.metas.get(n).istable}
     if data.get("istable"):
         children.add(doc.name)
-    validate_doctype_dict(data, source=f"DocType {doc.name}", known_doctypes=names, child_doctypes=children)
+    validate_doctype_dict(data, source=f"DocType {doc.name}", known_doctypes=names, child_doctypes=children,
+                          metas=ctx.site.metas)
 
 
 def sync_doctype_doc(doc) -> None:

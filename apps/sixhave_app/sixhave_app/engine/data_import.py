@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from . import columns as cols
-from . import excel, fieldtypes, permissions
+from . import excel, fieldtypes, links, permissions
 from .document import _same
 from .errors import DoesNotExistError, PermissionError, SixhaveError, ValidationError
 
@@ -343,10 +343,13 @@ def _check_links(ctx, meta, parsed: Parsed, values: dict, row_no: int, columns: 
         value = values.get(f.fieldname)
         if value in (None, "") or cols.server_owned(f):
             continue
-        if not ctx.link_exists(f.options, value):
+        # the importer may link only to what they may read (links.py, the rule every save applies)
+        scoped = not f.ignore_user_permissions
+        if not links.readable(ctx, f.options, [value], scoped=scoped):
             header = columns[f.fieldname].header if f.fieldname in columns else f.display_label
+            reason = "不存在或不在您的权限范围内" if links.limited(ctx, f.options, scoped=scoped) else "不存在"
             parsed.problems.append(Problem(parsed.sheet, row_no, header,
-                                           f"链接的{ctx.meta(f.options).display_name}“{value}”不存在", value, parsed.index))
+                                           f"链接的{ctx.meta(f.options).display_name}“{value}”{reason}", value, parsed.index))
 
 
 # --------------------------------------------------------------------------- running
@@ -359,9 +362,11 @@ def _apply(ctx, meta, parsed: Parsed, import_type: str, submit: bool):
         if parsed.name:
             values["name"] = parsed.name
         doc = ctx.new_doc(meta.name, values)
+        doc.flags.importing = True  # the ID column is kept where no counter names (server_fields.py)
         if submit and meta.is_submittable:
-            doc.docstatus = 1
-        doc.insert()
+            doc.submit()  # docstatus moves only through submit (server_fields.py): create and submit rights
+        else:
+            doc.insert()
         return "inserted", doc.name
     if not parsed.name:
         raise ValidationError("更新已有记录时 ID 列不能为空", field="name")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, Iterable
 
-from . import fieldtypes, naming, storage, tree, validation
+from . import fieldtypes, naming, server_fields, storage, tree, validation
 from .docstatus import DocStatus
 from .errors import DocstatusTransitionError, DuplicateEntryError, TimestampMismatchError, UpdateAfterSubmitError, ValidationError
 from .meta import CHILD_COLUMNS, STANDARD_COLUMNS
@@ -156,7 +156,7 @@ class Document:
             for row in rows:
                 row._set_defaults()
 
-    def _stamp(self, now: dt.datetime, *, new: bool) -> None:
+    def _stamp(self, now: dt.datetime, *, new: bool, before: dict | None = None) -> None:
         user = self.ctx.user
         self._v["docstatus"] = self.docstatus
         self._v["idx"] = int(self._v.get("idx") or 0)
@@ -165,18 +165,7 @@ class Document:
             self._v["owner"] = self._v.get("owner") if self.ctx.flags.get("keep_owner") and self._v.get("owner") else user
         self._v["modified"] = now
         self._v["modified_by"] = user
-        for fieldname, rows in self._rows.items():
-            for i, row in enumerate(rows, start=1):
-                row._v.update(parent=self.name, parenttype=self.doctype, parentfield=fieldname, idx=i,
-                              docstatus=self.docstatus, modified=now, modified_by=user)
-                if not row._v.get("name"):
-                    row._v["name"] = naming.random_hash(16)
-                created = row._v.get("creation")
-                if not created or new:
-                    row._v["creation"] = now
-                    row._v["owner"] = user
-                elif not isinstance(created, dt.datetime):
-                    row._v["creation"] = fieldtypes._datetime(created, None)
+        server_fields.stamp_children(self, now, new=new, before=before)
 
     def insert(self) -> "Document":
         with self.ctx.atomic():
@@ -186,6 +175,7 @@ class Document:
         ctx = self.ctx
         if self.meta.istable:
             raise ValidationError(f"{self.meta.display_name} 是子表，只能随上级单据保存")
+        server_fields.claim_on_insert(self)
         if self.docstatus not in (DocStatus.DRAFT, DocStatus.SUBMITTED):
             raise DocstatusTransitionError(f"{self.meta.display_name}：新单据的状态只能是草稿或已提交")
         if self.docstatus == DocStatus.SUBMITTED and not self.meta.is_submittable:
@@ -200,6 +190,13 @@ class Document:
             self.name = _amended_name(ctx, self.doctype, self.get("amended_from"))
         else:
             self._v["name"] = _clean_name(naming.make_name(ctx, self), self.meta)
+            if not given_name and self.meta.allow_rename and naming.uses_counter(self.meta):
+                # a document renamed onto a future counter value is stepped over, never collided with
+                for _ in range(1000):
+                    if not storage.exists(ctx, self.doctype, self.name):
+                        break
+                    self._v.pop("name", None)
+                    self._v["name"] = _clean_name(naming.make_name(ctx, self), self.meta)
         self._v.pop("__newname", None)
         # Counters and hashes do not repeat; names people choose may, and are checked before any
         # hook runs (the primary key still refuses a duplicate either way).
@@ -242,6 +239,7 @@ class Document:
             before = storage.load_single(ctx, self.doctype)
         else:
             before = storage.load(ctx, self.doctype, self.name, for_update=True)
+        server_fields.claim_on_update(self, before)
         old_status, new_status = int(before.get("docstatus") or 0), self.docstatus
         action = _transition(self.meta, old_status, new_status)
         ctx.before_write(self, action, before=before)
@@ -268,7 +266,7 @@ class Document:
             now = before["modified"] + dt.timedelta(microseconds=1)
         self._v["creation"] = before.get("creation")
         self._v["owner"] = before.get("owner")
-        self._stamp(now, new=False)
+        self._stamp(now, new=False, before=before)
         storage.update(ctx, self, before.get("modified") if not self.meta.issingle else None)
         if self.meta.is_tree:
             parent_field = self.meta.nsm_parent_field
@@ -311,7 +309,10 @@ class Document:
         if self.docstatus != DocStatus.DRAFT:
             raise DocstatusTransitionError(f"{self.meta.display_name} “{self.name}” 不是草稿，不能提交")
         self.docstatus = DocStatus.SUBMITTED
-        return self.save() if not self.is_new() else self.insert()
+        self.flags.submitting = True  # docstatus moves only through submit() and cancel() (server_fields)
+        if self.is_new():
+            return self.insert()  # insert-and-submit: the create and submit rights are both checked
+        return self.save()
 
     def cancel(self) -> "Document":
         if self.docstatus != DocStatus.SUBMITTED:
@@ -320,6 +321,7 @@ class Document:
         if self._v.get("modified") is not None:
             fresh._v["modified"] = self._v["modified"]
         fresh.docstatus = DocStatus.CANCELLED
+        fresh.flags.cancelling = True
         fresh.save()
         self._v.update(fresh._v)
         object.__setattr__(self, "_rows", fresh._rows)

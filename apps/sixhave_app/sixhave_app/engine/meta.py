@@ -26,7 +26,8 @@ DOCTYPE_KEYS = ("name", "module", "fields", "permissions", "istable", "issingle"
                 "is_tree", "autoname", "title_field", "search_fields", "sort_field", "sort_order",
                 "track_changes", "custom", "description", "nsm_parent_field", "image_field",
                 "allow_rename", "naming_rule", "label", "in_create", "read_only", "editable_grid",
-                "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes")
+                "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes",
+                "personal_field")
 FIELD_KEYS = ("fieldname", "fieldtype", "label", "options", "reqd", "default", "unique", "length",
               "precision", "read_only", "hidden", "in_list_view", "in_standard_filter", "depends_on",
               "mandatory_depends_on", "read_only_depends_on", "fetch_from", "fetch_if_empty",
@@ -255,7 +256,7 @@ class Meta:
 
 # --------------------------------------------------------------------------- validation
 def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[str] | None = None,
-                          child_doctypes: Iterable[str] | None = None) -> None:
+                          child_doctypes: Iterable[str] | None = None, metas=None) -> None:
     """Reject invalid metadata with a message naming the file (or DocType) and the field."""
     name = data.get("name")
     where = f"{source}"
@@ -313,7 +314,7 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
             raise MetaError(f"{where}: 字段 “{dynamic.get('fieldname')}”: Dynamic Link 的 options 须为本表中指向 DocType 的字段名")
     autoname = (data.get("autoname") or "").strip()
     if autoname.startswith("field:") and autoname[6:].strip() not in seen:
-        raise MetaError(f"{where}: autoname “{autoname}” 引用的字段不存在")
+        raise MetaError(f"{where}: 命名规则 (autoname) “{autoname}” 引用的字段不存在")
     implied = set(STANDARD_COLUMNS) | (set(TREE_COLUMNS) if _as_int(data.get("is_tree")) else set())
     for key in ("title_field", "sort_field"):
         value = data.get(key)
@@ -334,9 +335,15 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for index in indexes:
         if not isinstance(index, (list, tuple)) or not index or any(c not in columns for c in index):
             raise MetaError(f"{where}: 索引 {index} 须为本表字段名的列表")
+    for value in (s.strip() for s in str(data.get("personal_field") or "").split(",") if s.strip()):
+        if value not in seen and value not in ("owner", "name"):
+            raise MetaError(f"{where}: personal_field 中的 “{value}” 不是本表字段")
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")
+    from .admin_checks import check_doctype_rules
+
+    check_doctype_rules(metas, data, where=where)  # depends_on rules and the naming rule, tried on a sample
 
 
 # --------------------------------------------------------------------------- loading

@@ -40,6 +40,15 @@ def current_value(ctx, key: str) -> int:
     return int(ctx.conn.execute(sa.select(series.c.current).where(series.c.name == key)).scalar() or 0)
 
 
+def _counter_key(doc, pattern: str, prefix: str) -> str:
+    """The counter of a name's prefix. A pattern that begins with a field's value (which the
+    writer chooses) counts per DocType, so that no value can reach another DocType's counter."""
+    first = pattern.lstrip(".")
+    starts_with_field = first.startswith("{") and not first.startswith("{#") and \
+        first[1:].split("}", 1)[0] not in _date_parts(dt.date.today())
+    return f"{doc.doctype}:{prefix}" if starts_with_field else prefix
+
+
 def _date_parts(today: dt.date) -> dict[str, str]:
     return {"YYYY": f"{today.year:04d}", "YY": f"{today.year % 100:02d}", "MM": f"{today.month:02d}",
             "DD": f"{today.day:02d}", "yyyy": f"{today.year:04d}", "mm": f"{today.month:02d}",
@@ -67,7 +76,7 @@ def _from_format(ctx, doc, pattern: str) -> str:
     if not counter:
         return resolved
     key = resolved[:counter.start()]
-    number = next_value(ctx, key or doc.doctype)
+    number = next_value(ctx, _counter_key(doc, pattern, key) or doc.doctype)
     return resolved[:counter.start()] + str(number).zfill(len(counter.group(1))) + resolved[counter.end():]
 
 
@@ -95,7 +104,7 @@ def _from_series(ctx, doc, series: str) -> str:
         number_part = 5
         prefix = "".join(out)
         out.append("{#}")
-    number = next_value(ctx, prefix)
+    number = next_value(ctx, _counter_key(doc, series, prefix))
     return "".join(out).replace("{#}", str(number).zfill(number_part))
 
 
@@ -115,7 +124,14 @@ def make_name(ctx, doc) -> str:
     if autoname.startswith("format:"):
         return given or _from_format(ctx, doc, autoname[7:])
     if autoname.startswith("naming_series:"):
-        return given or _from_series(ctx, doc, doc.get("naming_series") or _default_series(meta))
+        if given:
+            return given
+        series = doc.get("naming_series") or _default_series(meta)
+        field = meta.get_field("naming_series")
+        if field is not None and field.select_options() and series not in field.select_options():
+            raise ValidationError(f"{meta.display_name}：编号规则 “{series}” 不在可选项中（{'、'.join(field.select_options())}）",
+                                  field="naming_series")
+        return _from_series(ctx, doc, series)
     if autoname == "autoincrement":
         return given or str(next_value(ctx, "__autoincrement:" + doc.doctype))
     if autoname.lower() == "prompt":
@@ -132,6 +148,19 @@ def _default_series(meta) -> str:
     if field and field.select_options():
         return field.default or field.select_options()[0]
     return ""
+
+
+def client_may_name(meta) -> bool:
+    """Whether a client's `name` (or `__newname`) is taken: only where the naming rule is "set by
+    user" (Prompt). Every other rule — a field, an expression, a series, a counter, a hash — makes
+    the name on the server, so a client can neither choose it nor advance or block a counter."""
+    return (meta.autoname or "").strip().lower() == "prompt"
+
+
+def uses_counter(meta) -> bool:
+    autoname = (meta.autoname or "").strip()
+    return (autoname.startswith("naming_series:") or autoname == "autoincrement"
+            or ("#" in autoname and not autoname.lower().startswith("hash")))
 
 
 def chosen_by_user(meta) -> bool:

@@ -40,7 +40,7 @@ def notify_state(ctx, doctype: str, name: str, state: str, roles: list[str], act
     recipients = [u for u in users_with_roles(ctx, roles) if u != actor and can_see(ctx, u, doctype, values)]
     title = ctx.meta(doctype).display_name
     subject = f"{title} {name} 待您处理（{state}）"
-    return notify_users(ctx, recipients, doctype, name, subject, from_user=actor)
+    return notify_users(ctx, recipients, doctype, name, subject, from_user=actor, content=state_message(ctx, doctype, state, values))
 
 
 def notify_return(ctx, doctype: str, name: str, from_state: str, state: str, action: str | None,
@@ -62,14 +62,28 @@ def notify_return(ctx, doctype: str, name: str, from_state: str, state: str, act
     return notify_users(ctx, recipients, doctype, name, subject, from_user=actor)
 
 
-def notify_users(ctx, users: list[str], doctype: str, name: str, subject: str, from_user: str | None = None) -> list[str]:
+def state_message(ctx, doctype: str, state: str, values: dict) -> str | None:
+    """The workflow state's message, an administrator's Jinja template rendered in the sandbox
+    with the document; a template that fails leaves the plain subject (and an Error Log entry)."""
+    from . import admin_checks, workflow
+
+    wf = workflow.active_definition(ctx, doctype)
+    spec = wf.state(state) if wf else None
+    if spec is None or not spec.message:
+        return None
+    return admin_checks.render(ctx, spec.message, values, item=f"流程 {wf.name} 状态 {state} 的通知模板",
+                               reference=(doctype, values.get("name"))) or None
+
+
+def notify_users(ctx, users: list[str], doctype: str, name: str, subject: str, from_user: str | None = None,
+                 content: str | None = None) -> list[str]:
     sent = []
     for user in users:
         log_doc = ctx.new_doc("Notification Log", subject=subject, for_user=user, from_user=from_user or ctx.user,
-                              type="Alert", document_type=doctype, document_name=name)
+                              type="Alert", document_type=doctype, document_name=name, email_content=content)
         log_doc.flags.ignore_permissions = True
         log_doc.insert()
-        if mail_configured(ctx.site) and send_mail(ctx, user, subject, f"{subject}\n\n请登录系统处理。"):
+        if mail_configured(ctx.site) and send_mail(ctx, user, subject, f"{subject}\n\n{content or '请登录系统处理。'}"):
             log_doc.db_set("email_sent", 1, update_modified=False)
         sent.append(user)
     return sent

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from . import expressions
+from . import admin_checks, ownership
 from .docstatus import DocStatus
 from .errors import DoesNotExistError, PermissionError
 from .meta import PERM_RIGHTS, Meta
@@ -98,6 +98,43 @@ def is_unrestricted(ctx) -> bool:
     return bool(set(ctx.roles) & set(ctx.site.unrestricted_roles))
 
 
+AUTOMATIC_ROLES = frozenset({"All", "Guest"})
+
+
+def restricted_roles(ctx) -> frozenset[str]:
+    """Roles marked `restrict_to_scope`: their holders see only what their User Permissions give."""
+    key = ("restricted_roles",)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        table = ctx.table("Role")
+        cached = frozenset(ctx.conn.execute(sa.select(table.c.name).where(table.c.restrict_to_scope == 1)).scalars()) \
+            if "restrict_to_scope" in table.c else frozenset()
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
+def is_strict(ctx) -> bool:
+    """A user whose roles are all restricted to a scope (Role.restrict_to_scope): until given a
+    User Permission on a scope DocType, such a user sees nothing that DocType governs. A user
+    with any other role (or an unrestricted one) keeps the rule of that role."""
+    if is_unrestricted(ctx):
+        return False
+    roles = set(ctx.roles) - AUTOMATIC_ROLES
+    return bool(roles) and roles <= restricted_roles(ctx)
+
+
+def _ungranted_scopes(ctx, doctype: str) -> list[str]:
+    """The scope DocTypes (hooks `scope_doctypes`) that govern `doctype` and on which a strict
+    user holds no User Permission for it: while any is left, the user sees none of `doctype`."""
+    if not ctx.site.hooks.scope_doctypes or not is_strict(ctx):
+        return []
+    granted = _rules_by_allow(ctx, doctype)
+    meta = ctx.meta(doctype)
+    return [scope for scope in ctx.site.hooks.scope_doctypes
+            if scope not in granted and (doctype == scope or any(
+                f.options == scope and not f.ignore_user_permissions for f in meta.link_fields))]
+
+
 def scope_rules(ctx) -> list[ScopeRule]:
     key = ("scope", ctx.user)
     cached = ctx.site.perm_cache.get(key)
@@ -154,6 +191,8 @@ def scope_conditions(ctx, doctype: str, table) -> list:
     """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes."""
     if is_unrestricted(ctx):
         return []
+    if _ungranted_scopes(ctx, doctype):
+        return [sa.false()]
     meta = ctx.meta(doctype)
     clauses = []
     for allow, rules in _rules_by_allow(ctx, doctype).items():
@@ -174,6 +213,9 @@ def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
     """The predicate every list, count, report, export and search adds (registered on the site)."""
     if ctx.ignore_permissions or ctx.user == ADMIN:
         return []
+    meta = ctx.meta(doctype)
+    if meta.istable:
+        return ownership.child_conditions(ctx, doctype, table, ptype)  # rows through their parent
     rights = rights_for(ctx, doctype)
     wanted = ptype if ptype != "read" else None
     if wanted and not rights.has(wanted) or (not wanted and not (rights.has("read") or rights.has("select"))):
@@ -183,6 +225,7 @@ def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
     right = wanted or ("read" if rights.has("read") else "select")
     if rights.owner_only(right):
         clauses.append(table.c.owner == ctx.user)
+    clauses.extend(ownership.conditions(ctx, meta, table))  # personal records: their users only
     return clauses
 
 
@@ -192,6 +235,8 @@ def in_scope(ctx, doctype: str, values: dict, *, before: dict | None = None, cre
     moved one may only move to one."""
     if is_unrestricted(ctx):
         return True
+    if _ungranted_scopes(ctx, doctype):
+        return False
     meta = ctx.meta(doctype)
     for allow, rules in _rules_by_allow(ctx, doctype).items():
         names = _allowed_names(ctx, allow, rules).subquery()
@@ -242,13 +287,63 @@ def check(ctx, doctype: str, ptype: str = "read", doc=None) -> None:
     if rights.owner_only(ptype) and values.get("owner") not in (None, ctx.user):
         raise PermissionError(f"没有权限：{ctx.user} 只能{RIGHT_WORDS.get(ptype, ptype)}自己创建的{meta.display_name}",
                               doctype=doctype, ptype=ptype)
+    if not ownership.belongs(ctx, meta, values):
+        raise DoesNotExistError(f"{meta.display_name} “{values.get('name')}” 不存在", doctype=doctype, name=values.get("name"))
+
+
+def check_tree_change(ctx, doctype: str, name: str | None, *, old_parent, new_parent, creating: bool) -> None:
+    """A node placed or moved in a tree the user's scope is drawn on (tree.py calls this for every
+    insert and move, whichever door or controller asked): the new parent must lie inside the
+    scope, and a move also needs the old parent inside it and may never take away the node the
+    scope hangs from (or any node above it). Only unrestricted roles place nodes at the top."""
+    if ctx.ignore_permissions or is_unrestricted(ctx):
+        return
+    rules = _rules_by_allow(ctx, doctype).get(doctype) or []
+    if not rules and not _ungranted_scopes(ctx, doctype):
+        return  # the user's scope is not drawn on this tree
+    meta = ctx.meta(doctype)
+    names = _allowed_names(ctx, doctype, rules).subquery() if rules else None
+
+    def inside(value) -> bool:
+        if names is None or value in (None, ""):
+            return False
+        return ctx.conn.execute(sa.select(names.c.name).where(names.c.name == value).limit(1)).first() is not None
+
+    if new_parent in (None, ""):
+        raise PermissionError(f"没有权限：只有市级（不受范围限制的）角色可以把{meta.display_name}放在最顶层", doctype=doctype)
+    if not inside(new_parent):
+        raise PermissionError(f"没有权限：上级 “{new_parent}” 不在您的权限范围内", doctype=doctype, field=meta.nsm_parent_field)
+    if creating:
+        return
+    if old_parent in (None, "") or not inside(old_parent):
+        raise PermissionError(f"没有权限：不能移动您权限范围所在的{meta.display_name} “{name}”", doctype=doctype, name=name)
+    table = ctx.table(doctype)
+    node, anchor = table.alias("moved_node"), table.alias("scope_anchor")
+    holds = ctx.conn.execute(sa.select(anchor.c.name).where(
+        node.c.name == name, anchor.c.name.in_([r.for_value for r in rules]),
+        node.c.lft <= anchor.c.lft, node.c.rgt >= anchor.c.rgt).limit(1)).first()
+    if holds is not None:
+        raise PermissionError(f"没有权限：“{name}” 是您权限范围所在的组织（或其上级），不能移动或脱离", doctype=doctype, name=name)
 
 
 # --------------------------------------------------------------------------- guards
 def read_guard(ctx, doc) -> None:
-    if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions") or doc.meta.istable:
+    """One document asked for by name: the rights, scope, owner and personal rules of `check`,
+    and whatever other predicate a layer adds to lists (e.g. the review queue's), asked of this
+    row; a child row only through its parent."""
+    if ctx.ignore_permissions or doc.flags.__dict__.get("ignore_permissions"):
+        return
+    if doc.meta.istable:
+        ownership.check_child_row(ctx, doc)
         return
     check(ctx, doc.doctype, "read", doc)
+    if ctx.user == ADMIN or doc.meta.issingle or not doc.name:
+        return
+    table = ctx.table(doc.doctype)
+    others = [c for guard in ctx.site.query_guards if guard is not query_conditions
+              for c in guard(ctx, doc.doctype, table, "read")]
+    if others and ctx.conn.execute(sa.select(table.c.name).where(table.c.name == doc.name, *others).limit(1)).first() is None:
+        raise DoesNotExistError(f"{doc.meta.display_name} “{doc.name}” 不存在", doctype=doc.doctype, name=doc.name)
 
 
 def write_guard(ctx, doc, action: str, before: dict | None) -> None:
@@ -263,17 +358,29 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
     if before is not None:
         check(ctx, doc.doctype, "read", before)  # out of scope: reported as not existing
         check(ctx, doc.doctype, right, before)
+    elif action == "delete":
+        check(ctx, doc.doctype, right, doc)  # the stored document: scope, if_owner, personal
     else:
         check(ctx, doc.doctype, right)
+        if action == "create" and doc.docstatus == DocStatus.SUBMITTED:
+            check(ctx, doc.doctype, "submit")  # insert-and-submit needs both rights
     if action in ("create", "update", "update_after_submit"):
-        # fields fetched from links (e.g. a record's org from its branch) count for the scope
+        # every link written must name a record this user may read; then the fields fetched from
+        # links (e.g. a record's org from its branch) count for the scope
+        from . import links
         from .validation import fetch_linked_values
 
+        links.check(ctx, doc, before)
         fetch_linked_values(doc)
     if action in ("create", "update", "update_after_submit") and not in_scope(
             ctx, doc.doctype, doc.as_dict(convert=False), before=before, creating=action == "create"):
         raise PermissionError(f"没有权限：不能把{meta.display_name}放到您的权限范围之外的组织",
                               doctype=doc.doctype)
+    if action in ("create", "update", "update_after_submit"):
+        after = doc.as_dict(convert=False)
+        after["owner"] = after.get("owner") or ctx.user  # a new document will be the writer's
+        if not ownership.belongs(ctx, meta, after):
+            raise PermissionError(f"没有权限：{meta.display_name}只能属于您自己", doctype=doc.doctype)
     if action in ("update", "create", "update_after_submit"):
         check_fields(ctx, doc, before, creating=action == "create")
 
@@ -296,9 +403,13 @@ def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> No
         label = f"{doc.meta.display_name} 的字段 “{f.display_label}”"
         if f.permlevel not in writable:
             raise PermissionError(f"没有权限修改{label}（权限级别 {f.permlevel}）", field=f.fieldname)
-        if f.read_only_depends_on and expressions.depends_on_true(f.read_only_depends_on, old or data):
+        where = (doc.doctype, doc.name)
+        # a rule that fails on this document keeps the field read-only (recorded in the Error Log)
+        if f.read_only_depends_on and admin_checks.rule(ctx, f.read_only_depends_on, old or data, default=True, reference=where,
+                                                        item=f"{doc.meta.name} 字段 {f.fieldname} 的只读条件"):
             raise PermissionError(f"{label}当前为只读，不能修改", field=f.fieldname)
-        if f.depends_on and new_value not in (None, "", 0) and not expressions.depends_on_true(f.depends_on, data):
+        if f.depends_on and new_value not in (None, "", 0) and not admin_checks.rule(
+                ctx, f.depends_on, data, default=True, reference=where, item=f"{doc.meta.name} 字段 {f.fieldname} 的显示条件"):
             raise PermissionError(f"{label}在当前情况下不适用，不能填写", field=f.fieldname)
         if f.set_only_once and before is not None and old_value not in (None, ""):
             raise PermissionError(f"{label}只能设置一次", field=f.fieldname)
@@ -317,32 +428,66 @@ def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> No
                                           f"（权限级别 {f.permlevel}）", field=f.fieldname)
 
 
+def parent_doctypes(ctx, child: str) -> list[str]:
+    """The DocTypes with a Table (or Table MultiSelect) field of child DocType `child`."""
+    key = ("parents", child)
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        metas = ctx.site.metas
+        cached = [name for name in metas.all_names() if any(tf.options == child for tf in metas.get(name).table_fields)]
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
+def readable_levels(ctx, doctype: str, *, parent: str | None = None) -> frozenset[int]:
+    """Permission levels whose fields the user may read. A child DocType's levels are its
+    parent's (`parent`, or every DocType holding it: a level readable on all of them)."""
+    meta = ctx.meta(doctype)
+    if meta.istable:
+        parents = [parent] if parent else parent_doctypes(ctx, doctype)
+        levels = None
+        for p in parents:
+            mine = frozenset(rights_for(ctx, p).readable_levels() | {0})
+            levels = mine if levels is None else levels & mine
+        return levels or frozenset({0})
+    return frozenset(rights_for(ctx, doctype).readable_levels() | {0})
+
+
+def hidden_fieldnames(ctx, doctype: str, *, parent: str | None = None) -> frozenset[str]:
+    """Fields of `doctype` at permission levels the user cannot read (none for system work)."""
+    if ctx.ignore_permissions or ctx.user == ADMIN:
+        return frozenset()
+    key = ("hidden", doctype, parent, frozenset(ctx.roles))
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None:
+        levels = readable_levels(ctx, doctype, parent=parent)
+        cached = frozenset(f.fieldname for f in ctx.meta(doctype).fields if f.permlevel and f.permlevel not in levels)
+        ctx.site.perm_cache[key] = cached
+    return cached
+
+
 def strip_unreadable(ctx, doctype: str, data: dict) -> dict:
     """Remove the fields at permission levels the user cannot read (children too)."""
     if ctx.ignore_permissions or ctx.user == ADMIN:
         return data
     meta = ctx.meta(doctype)
-    readable = rights_for(ctx, doctype).readable_levels() | {0}
-    for f in meta.fields:
-        if f.permlevel and f.permlevel not in readable:
-            data.pop(f.fieldname, None)
+    row_filter = ctx.site.row_filters.get(doctype)
+    if row_filter is not None:
+        row_filter(ctx, data)
+    for fieldname in hidden_fieldnames(ctx, doctype):
+        data.pop(fieldname, None)
     for tf in meta.table_fields:
-        child_meta = ctx.meta(tf.options)
+        hidden = hidden_fieldnames(ctx, tf.options, parent=doctype)
         for row in data.get(tf.fieldname) or []:
-            for f in child_meta.fields:
-                if f.permlevel and f.permlevel not in readable:
-                    row.pop(f.fieldname, None)
+            for fieldname in hidden:
+                row.pop(fieldname, None)
     return data
 
 
 def readable_fieldnames(ctx, doctype: str) -> set[str] | None:
     """Fields a list may return; None when every field is readable."""
-    if ctx.ignore_permissions or ctx.user == ADMIN:
-        return None
-    meta = ctx.meta(doctype)
-    readable = rights_for(ctx, doctype).readable_levels() | {0}
-    hidden = {f.fieldname for f in meta.fields if f.permlevel and f.permlevel not in readable}
-    return None if not hidden else meta.valid_columns() - hidden
+    hidden = hidden_fieldnames(ctx, doctype)
+    return None if not hidden else set(ctx.meta(doctype).valid_columns()) - hidden
 
 
 def install(site) -> None:

@@ -39,7 +39,11 @@ def _display(value, field) -> str:
 
 def standard_html(ctx, doc, readable: set[str] | None = None) -> str:
     meta = doc.meta
-    shown = lambda f: not (f.hidden or f.print_hide) and (readable is None or f.fieldname in readable)  # noqa: E731
+    from .permissions import hidden_fieldnames
+
+    hidden = hidden_fieldnames(ctx, doc.doctype)  # fields (and tables) at levels the reader cannot read
+    shown = lambda f: not (f.hidden or f.print_hide) and f.fieldname not in hidden \
+        and (readable is None or f.is_table or f.fieldname in readable)  # noqa: E731
     fields = [{"label": f.display_label, "value": _display(doc.get(f.fieldname), f)}
               for f in meta.data_fields if shown(f) and f.fieldtype not in ("Attach Image", "JSON", "Password")]
     tables = []
@@ -47,7 +51,8 @@ def standard_html(ctx, doc, readable: set[str] | None = None) -> str:
         if not shown(tf):
             continue
         child = ctx.meta(tf.options)
-        columns = [f for f in child.data_fields if not (f.hidden or f.print_hide)]
+        unreadable = hidden_fieldnames(ctx, tf.options, parent=meta.name)
+        columns = [f for f in child.data_fields if not (f.hidden or f.print_hide) and f.fieldname not in unreadable]
         if [f for f in columns if f.in_list_view]:
             columns = [f for f in columns if f.in_list_view]
         tables.append({"label": tf.display_label,

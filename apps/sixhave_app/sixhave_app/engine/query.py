@@ -6,13 +6,13 @@ what was wrong. No part of a request ever becomes SQL text.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import sqlalchemy as sa
 
 from . import fieldtypes
+from . import query_grammar as grammar
 from .errors import QueryError
 
 OPERATORS = {"=", "!=", "<>", "<", ">", "<=", ">=", "like", "not like", "in", "not in", "is", "between",
@@ -20,11 +20,7 @@ OPERATORS = {"=", "!=", "<>", "<", ">", "<=", ">=", "like", "not like", "in", "n
              "not ancestors of", "ancestors of (inclusive)"}
 AGGREGATES = {"count": sa.func.count, "sum": sa.func.sum, "avg": sa.func.avg, "min": sa.func.min,
               "max": sa.func.max}
-
-_QUALIFIED = re.compile(r"^`?tab([^`.]+)`?\.`?([a-zA-Z0-9_]+)`?$")
-_AGG = re.compile(r"^(count|sum|avg|min|max)\s*\(\s*(distinct\s+)?([`a-zA-Z0-9_ .*]+?)\s*\)$", re.I)
-_ALIAS = re.compile(r"^(.*?)\s+as\s+`?([A-Za-z_][A-Za-z0-9_]*)`?$", re.I)
-_ORDER = re.compile(r"^(.+?)(?:\s+(asc|desc))?$", re.I)
+PURPOSE_WORDS = {"字段": "读取", "过滤字段": "按其过滤", "排序字段": "按其排序", "分组字段": "按其分组"}
 
 
 def _load_json(value, what: str):
@@ -45,13 +41,19 @@ def _load_json(value, what: str):
 
 @dataclass
 class Builder:
+    """One query's columns, filters and order, each resolved against meta — and, unless the
+    caller ignores permissions, against the user's field permission levels: a field the user may
+    not read can be neither returned, nor filtered, sorted, grouped or aggregated on, so that no
+    answer (not even a count) depends on its value."""
     ctx: Any
     doctype: str
+    guard: bool = False
 
     def __post_init__(self):
         self.meta = self.ctx.meta(self.doctype)
         self.table = self.ctx.table(self.doctype)
         self.joins: dict[str, sa.Table] = {}
+        self._hidden: dict[str, frozenset[str]] = {}
 
     # ----------------------------------------------------------------- columns
     def _child_table(self, child_doctype: str) -> sa.Table:
@@ -64,18 +66,40 @@ class Builder:
             self.joins[child_doctype] = self.ctx.table(child_doctype).alias(f"child_{len(self.joins)}")
         return self.joins[child_doctype]
 
-    def column(self, spec: str, *, purpose: str = "字段") -> sa.ColumnElement:
-        spec = spec.strip()
-        qualified = _QUALIFIED.match(spec)
-        if qualified:
-            doctype, fieldname = qualified.groups()
-            table = self._child_table(doctype)
-            meta = self.ctx.meta(doctype)
+    def hidden(self, doctype: str) -> frozenset[str]:
+        """Fields of `doctype` (this DocType or one of its child tables) the user may not read."""
+        if not self.guard:
+            return frozenset()
+        if doctype not in self._hidden:
+            from . import permissions
+
+            parent = self.doctype if doctype != self.doctype else None
+            self._hidden[doctype] = permissions.hidden_fieldnames(self.ctx, doctype, parent=parent)
+        return self._hidden[doctype]
+
+    def readable(self, meta, fieldname: str, purpose: str, spec) -> None:
+        if fieldname in self.hidden(meta.name):
+            from .errors import PermissionError
+
+            raise PermissionError(f"没有权限{PURPOSE_WORDS.get(purpose, '读取')}{meta.display_name}的字段 "
+                                  f"“{meta.label_of(fieldname)}”", field=fieldname)
+
+    def resolve(self, column: grammar.Column, spec, *, purpose: str = "字段") -> sa.ColumnElement:
+        if column.doctype and column.doctype != self.doctype:
+            if not self.ctx.site.metas.exists(column.doctype):
+                raise QueryError(f"{self.meta.display_name}：{purpose} “{spec}” 中的单据类型 “{column.doctype}” 不存在", field=spec)
+            table, meta = self._child_table(column.doctype), self.ctx.meta(column.doctype)
         else:
-            fieldname, table, meta = spec.strip("`"), self.table, self.meta
-        if fieldname not in meta.valid_columns():
+            table, meta = self.table, self.meta
+        if column.fieldname not in meta.valid_columns():
             raise QueryError(f"{self.meta.display_name}：{purpose} “{spec}” 不存在", field=spec)
-        return table.c[fieldname]
+        self.readable(meta, column.fieldname, purpose, spec)
+        return table.c[column.fieldname]
+
+    def column(self, spec: str, *, purpose: str = "字段") -> sa.ColumnElement:
+        if not isinstance(spec, str):
+            raise QueryError(f"{purpose} “{spec}” 应为文本")
+        return self.resolve(grammar.parse_column(spec.strip(), purpose), spec, purpose=purpose)
 
     def field_of(self, column: sa.ColumnElement):
         table = column.table
@@ -85,27 +109,43 @@ class Builder:
         meta = self.ctx.meta(doctype) if doctype else self.meta
         return meta.get_field(column.key), meta
 
-    def select_item(self, spec) -> sa.ColumnElement:
+    def expression(self, expr: grammar.Expr, spec, *, purpose: str = "字段") -> tuple[sa.ColumnElement, str]:
+        """A parsed column or aggregate as SQL, with its default label."""
+        if expr.func:
+            if expr.column is None:
+                return sa.func.count(), "count(*)"
+            col = self.resolve(expr.column, spec, purpose=purpose)
+            value = AGGREGATES[expr.func](col.distinct() if expr.distinct else col)
+            if expr.func in ("sum", "min", "max"):
+                value = sa.type_coerce(value, col.type)
+            return value, f"{expr.func}({'distinct ' if expr.distinct else ''}{expr.column.fieldname})"
+        return self.resolve(expr.column, spec, purpose=purpose), expr.column.fieldname
+
+    def star(self, doctype: str | None) -> list[sa.ColumnElement]:
+        """`*`: every column the user may read (hidden ones are left out, not refused)."""
+        if doctype and doctype != self.doctype:
+            table, meta = self._child_table(doctype), self.ctx.meta(doctype)
+        else:
+            table, meta = self.table, self.meta
+        hidden = self.hidden(meta.name)
+        return [table.c[c] for c in meta.column_names() if c not in hidden]
+
+    def select_items(self, spec) -> list[sa.ColumnElement]:
         if not isinstance(spec, str):
             raise QueryError(f"字段 “{spec}” 应为文本")
-        text = spec.strip()
-        alias = None
-        aliased = _ALIAS.match(text)
-        if aliased:
-            text, alias = aliased.group(1).strip(), aliased.group(2)
-        agg = _AGG.match(text)
-        if agg:
-            func, distinct, inner = agg.group(1).lower(), bool(agg.group(2)), agg.group(3).strip()
-            if inner in ("*", "1") and func == "count":
-                expr = sa.func.count()
-            else:
-                col = self.column(inner)
-                expr = AGGREGATES[func](col.distinct() if distinct else col)
-                if func in ("sum", "min", "max"):
-                    expr = sa.type_coerce(expr, col.type)
-            return expr.label(alias or f"{func}({inner})")
-        col = self.column(text)
-        return col.label(alias) if alias else col
+        item = grammar.parse_item(spec.strip())
+        if item.expr.star:
+            return self.star(item.expr.star_doctype)
+        value, label = self.expression(item.expr, spec)
+        if item.alias:
+            return [value.label(item.alias)]
+        return [value.label(label) if item.expr.func else value]
+
+    def select_item(self, spec) -> sa.ColumnElement:
+        items = self.select_items(spec)
+        if len(items) != 1:
+            raise QueryError(f"字段 “{spec}” 无效")
+        return items[0]
 
     # ----------------------------------------------------------------- filters
     def normalise_filters(self, filters) -> list[list]:
@@ -164,6 +204,7 @@ class Builder:
         child_meta = self.ctx.meta(child_doctype)
         if field not in child_meta.valid_columns():
             raise QueryError(f"{child_meta.display_name}：过滤字段 “{field}” 不存在", field=field)
+        self.readable(child_meta, field, "过滤字段", field)
         cond = build_condition(self.ctx, child.c[field], child_meta.get_field(field), op, value, child_meta, field)
         return sa.exists(sa.select(child.c.name).where(child.c.parent == self.table.c.name,
                                                        child.c.parenttype == self.doctype, cond))
@@ -179,23 +220,23 @@ class Builder:
     def order(self, order_by) -> list:
         if order_by is None or (isinstance(order_by, str) and not order_by.strip()):
             field = self.meta.sort_field if self.meta.sort_field in self.meta.valid_columns() else "modified"
+            if field in self.hidden(self.doctype):
+                field = "modified"  # a default order must not rank by a value the user may not read
             col = self.table.c[field]
             return [col.desc() if self.meta.sort_order == "DESC" else col.asc()]
+        if not isinstance(order_by, str):
+            raise QueryError(f"排序 “{order_by}” 应为文本")
         out = []
-        for part in str(order_by).split(","):
-            part = part.strip()
-            if not part:
-                continue
-            m = _ORDER.match(part)
-            expr_text, direction = m.group(1).strip(), (m.group(2) or "asc").lower()
-            agg = _AGG.match(expr_text)
-            if agg:
-                expr = self.select_item(expr_text)
-                expr = expr.element if isinstance(expr, sa.sql.elements.Label) else expr
-            else:
-                expr = self.column(expr_text, purpose="排序字段")
-            out.append(expr.desc() if direction == "desc" else expr.asc())
+        for part in grammar.split_top_level(order_by):
+            item = grammar.parse_order(part)
+            expr, _ = self.expression(item.expr, part, purpose="排序字段")
+            out.append(expr.desc() if item.descending else expr.asc())
         return out
+
+    def group(self, group_by) -> list:
+        if not isinstance(group_by, str):
+            raise QueryError(f"分组 “{group_by}” 应为文本")
+        return [self.column(g, purpose="分组字段") for g in grammar.split_top_level(group_by)]
 
     def from_clause(self):
         source = self.table
@@ -224,10 +265,19 @@ def coerce_filter_value(field, value, label: str):
 def build_condition(ctx, col, field, op: str, value, meta, label: str):
     """One filter triple as a SQLAlchemy clause (shared by lists, counts and permission rules)."""
     coerce = lambda v: coerce_filter_value(field, v, label)  # noqa: E731
+    standard = None
     if col.key in ("creation", "modified") and field is None:
-        coerce = lambda v: fieldtypes._datetime(v, None) if v not in (None, "") else v  # noqa: E731
+        standard = lambda v: fieldtypes._datetime(v, None)  # noqa: E731
     if col.key in ("docstatus", "idx", "lft", "rgt") and field is None:
-        coerce = lambda v: int(v) if v not in (None, "") else v  # noqa: E731
+        standard = int
+    if standard is not None:
+        def coerce(v):
+            if v in (None, ""):
+                return v
+            try:
+                return standard(v)
+            except (fieldtypes.FieldValueError, ValueError, TypeError):
+                raise QueryError(f"过滤字段 “{label}” 的值 “{v}” 无效", field=label) from None
     if op in ("=", "!=", "<>", "<", ">", "<=", ">="):
         if isinstance(value, (list, tuple)):
             raise QueryError(f"过滤字段 “{label}” 的运算符 {op} 需要单个值")
@@ -246,7 +296,11 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
     if op in ("in", "not in"):
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
-        values = [coerce(v) for v in (value or [])]
+        elif not isinstance(value, (list, tuple)):
+            value = [] if value is None else [value]
+        if any(isinstance(v, (list, tuple, dict)) for v in value):
+            raise QueryError(f"过滤字段 “{label}”：{op} 需要值的列表")
+        values = [coerce(v) for v in value]
         if op == "in":
             return col.in_(values) if values else sa.false()
         return sa.or_(col.not_in(values), col.is_(None)) if values else sa.true()
@@ -301,7 +355,7 @@ def _fields_list(fields) -> list[str]:
     if fields in (None, "", []):
         return ["name"]
     if isinstance(fields, str):
-        return [f.strip() for f in fields.split(",") if f.strip()] if "(" not in fields else [fields]
+        return grammar.split_top_level(fields)
     if not isinstance(fields, (list, tuple)):
         raise QueryError(f"fields 应为列表：{fields!r}")
     return list(fields)
@@ -322,25 +376,35 @@ def _int_arg(value, name: str, default: int) -> int:
 def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, order_by=None,
                 limit_start=0, limit_page_length=20, group_by=None, distinct=False,
                 ignore_permissions: bool = False, limit=None, ptype: str = "read") -> sa.Select:
-    builder = Builder(ctx, doctype)
-    items = []
-    for spec in _fields_list(fields):
-        if spec.strip() in ("*", "`tab" + doctype + "`.*"):
-            items.extend(builder.table.c[c] for c in builder.meta.column_names())
-        else:
-            items.append(builder.select_item(spec))
+    builder = Builder(ctx, doctype, guard=not ignore_permissions)
+    specs = _fields_list(fields)
+    items, seen = [], set()
+    for spec in specs:
+        starred = isinstance(spec, str) and spec.strip().endswith("*") and "(" not in spec
+        for item in builder.select_items(spec):
+            key = getattr(item, "name", None) or getattr(item, "key", None)
+            if key in seen:
+                if starred:
+                    continue  # a star adds the columns not already asked for
+                raise QueryError(f"字段 “{key}” 重复（两列同名，请用 “as 别名” 区分）", field=key)
+            seen.add(key)
+            items.append(item)
+    if not items:
+        raise QueryError(f"{builder.meta.display_name}：没有可读取的字段")
     clauses = builder.where(filters, or_filters)
     if not ignore_permissions:
         clauses.extend(ctx.site.permission_conditions(ctx, doctype, builder.table, ptype))
+    groups = builder.group(group_by) if group_by else []
+    has_aggregate = any(isinstance(s, str) and grammar.parse_item(s.strip()).expr.func for s in specs)
+    orders = builder.order(order_by) if order_by not in (None, "") or not (has_aggregate or group_by) else []
+    # every part is resolved first: each may have joined a child table the FROM clause needs
     stmt = sa.select(*items).select_from(builder.from_clause()).where(*clauses)
     if distinct:
         stmt = stmt.distinct()
-    if group_by:
-        stmt = stmt.group_by(*[builder.column(g, purpose="分组字段") for g in str(group_by).split(",") if g.strip()])
-    specs = [s.strip() for s in _fields_list(fields) if isinstance(s, str)]
-    has_aggregate = any(_AGG.match(_ALIAS.match(s).group(1).strip() if _ALIAS.match(s) else s) for s in specs)
-    if order_by not in (None, "") or not (has_aggregate or group_by):
-        stmt = stmt.order_by(*builder.order(order_by))
+    if groups:
+        stmt = stmt.group_by(*groups)
+    if orders:
+        stmt = stmt.order_by(*orders)
     page = _int_arg(limit if limit not in (None, "") else limit_page_length, "limit_page_length", 20)
     start = _int_arg(limit_start, "limit_start", 0)
     if page:
@@ -360,6 +424,14 @@ def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, o
                        order_by=order_by, limit_start=limit_start, limit_page_length=limit_page_length,
                        group_by=group_by, distinct=distinct, ignore_permissions=ignore, limit=limit, ptype=ptype)
     result = ctx.conn.execute(stmt)
+    row_filter = None if ignore or ctx.user == "Administrator" else ctx.site.row_filters.get(doctype)
+    if row_filter is not None:  # rows about other documents (Version, Deleted Document…)
+        rows = [dict(row) for row in result.mappings()]
+        for row in rows:
+            row_filter(ctx, row)
+        if pluck:
+            return [next(iter(row.values())) for row in rows]
+        return [tuple(row.values()) for row in rows] if as_list else rows
     if pluck:
         return [row[0] for row in result]
     if as_list:
@@ -369,9 +441,9 @@ def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, o
 
 def get_count(ctx, doctype: str, *, filters=None, or_filters=None, distinct: bool = False,
               ignore_permissions: bool | None = None) -> int:
-    builder = Builder(ctx, doctype)
-    clauses = builder.where(filters, or_filters)
     ignore = ctx.ignore_permissions if ignore_permissions is None else ignore_permissions
+    builder = Builder(ctx, doctype, guard=not ignore)
+    clauses = builder.where(filters, or_filters)
     if not ignore:
         clauses.extend(ctx.site.permission_conditions(ctx, doctype, builder.table, "read"))
     count = sa.func.count(sa.distinct(builder.table.c.name)) if builder.joins or distinct else sa.func.count()

@@ -50,3 +50,4 @@ def _update_links(ctx, doctype: str, old: str, new: str) -> None:
                      .values(attached_to_name=new))
     ctx.site.perm_cache.clear()
     ctx._link_cache.clear()
+    ctx.link_access.clear()

@@ -142,6 +142,7 @@ class Hooks:
         self.fixtures: list = []
         self.commands: list = []
         self.unrestricted_roles: list[str] = []  # roles that see everything (no org scope)
+        self.scope_doctypes: list[str] = []  # DocTypes scopes are drawn on (User Permission `allow`)
         self.method_aliases: dict[str, str] = {}
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
@@ -169,6 +170,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.fixtures += list(getattr(module, "fixtures", []))
         hooks.commands += [_resolve(h) for h in getattr(module, "commands", [])]
         hooks.unrestricted_roles += list(getattr(module, "unrestricted_roles", []))
+        hooks.scope_doctypes += [d for d in getattr(module, "scope_doctypes", []) if d not in hooks.scope_doctypes]
         hooks.method_aliases.update(getattr(module, "method_aliases", {}))
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
@@ -221,16 +223,19 @@ class Site:
         self.write_guards: list = []
         self.read_guards: list = []
         self.query_guards: list = []
+        self.row_filters: dict = {}  # DocType → fn(ctx, row): what a reader may see of a row about another document
         self.doc_events: dict[tuple[str, str], list] = {}
         self.hooks = load_hooks(self.metas.app_packages)
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import permissions, workflow, workflow_queue
+        from . import permissions, trash, versioning, workflow, workflow_queue
 
         permissions.install(self)
         workflow.install(self)
         workflow_queue.install(self)
+        versioning.install(self)
+        trash.install(self)
         for setup in self.hooks.on_site_open:
             setup(self)
 

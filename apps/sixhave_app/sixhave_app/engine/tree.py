@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from . import naming
+from . import naming, permissions
 from .errors import DoesNotExistError, ValidationError
 
 
@@ -23,8 +23,9 @@ def _bounds(ctx, table, name):
 
 def on_insert(ctx, doc) -> None:
     meta, table, conn = doc.meta, ctx.site.table(doc.doctype), ctx.conn
-    _lock(ctx, meta)
     parent = doc.get(meta.nsm_parent_field)
+    permissions.check_tree_change(ctx, doc.doctype, doc.name, old_parent=None, new_parent=parent, creating=True)
+    _lock(ctx, meta)
     if parent:
         _, right = _bounds(ctx, table, parent)
         # one pass over the nodes to the right: every rgt ≥ right moves, and lft too where > right
@@ -41,8 +42,9 @@ def on_insert(ctx, doc) -> None:
 def on_move(ctx, doc, old_parent) -> None:
     """Move a node (and its subtree) under its new parent."""
     meta, table, conn = doc.meta, ctx.site.table(doc.doctype), ctx.conn
-    _lock(ctx, meta)
     new_parent = doc.get(meta.nsm_parent_field)
+    permissions.check_tree_change(ctx, doc.doctype, doc.name, old_parent=old_parent, new_parent=new_parent, creating=False)
+    _lock(ctx, meta)
     lft, rgt = _bounds(ctx, table, doc.name)
     if new_parent:
         p_lft, p_rgt = _bounds(ctx, table, new_parent)

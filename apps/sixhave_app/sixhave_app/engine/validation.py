@@ -53,8 +53,9 @@ def missing_mandatory(doc) -> list[str]:
     for f in doc.meta.fields:
         if f.kind.layout:
             continue
-        required = f.reqd or (f.mandatory_depends_on and _true(f.mandatory_depends_on, data, doc, f))
-        if not required or not _true(f.depends_on, data, doc, f):
+        # a rule that fails on this document counts as absent (recorded in the Error Log)
+        required = f.reqd or (f.mandatory_depends_on and _true(f.mandatory_depends_on, data, doc, f, default=False))
+        if not required or not _true(f.depends_on, data, doc, f, default=True):
             continue
         value = doc.get(f.fieldname)
         if f.is_table:
@@ -65,11 +66,13 @@ def missing_mandatory(doc) -> list[str]:
     return missing
 
 
-def _true(expression, data, doc, f) -> bool:
-    try:
-        return expressions.depends_on_true(expression, data)
-    except expressions.ExpressionError as exc:
-        raise ValidationError(f"{doc.meta.display_name}：字段 “{f.display_label}” 的条件表达式无效：{exc.message}") from None
+def _true(expression, data, doc, f, *, default: bool) -> bool:
+    if not expression:
+        return True
+    from .admin_checks import rule
+
+    return rule(doc.ctx, expression, data, default=default, reference=(doc.doctype, doc.name),
+                item=f"{doc.meta.name} 字段 {f.fieldname} 的条件 {expression}")
 
 
 def check_links(doc) -> None:
@@ -100,10 +103,11 @@ def fetch_linked_values(doc) -> None:
             continue
         link_field, source = f.fetch_from.split(".", 1)
         wanted.setdefault(link_field, []).append((f, source))
+    unfetched = getattr(doc.flags, "unfetched", None) or ()  # links the writer may not read (links.py)
     for link_field, targets in wanted.items():
         lf = doc.meta.get_field(link_field)
         link_value = doc.get(link_field)
-        if lf is None or lf.fieldtype != "Link":
+        if lf is None or lf.fieldtype != "Link" or link_field in unfetched:
             continue
         if not link_value:
             for f, _ in targets:
@@ -112,6 +116,10 @@ def fetch_linked_values(doc) -> None:
             continue
         target_meta = ctx.meta(lf.options)
         sources = [s for _, s in targets if target_meta.has_field(s) or s in target_meta.valid_columns()]
+        hidden = _hidden_fields(doc, lf.options)
+        sources = [s for s in sources if s not in hidden]  # no copying what the writer may not read
+        if not sources:
+            continue
         table = ctx.table(lf.options)
         row = ctx.conn.execute(sa.select(*[table.c[s] for s in sources]).where(table.c.name == link_value)).mappings().first()
         if row is None:
@@ -128,6 +136,17 @@ def fetch_linked_values(doc) -> None:
                 except (fieldtypes.FieldValueError, ValueError):
                     value = str(value)
             doc.set(f.fieldname, value)
+
+
+def _hidden_fields(doc, doctype: str) -> set[str]:
+    """Fields of `doctype` at permission levels the writer cannot read (none for system writes)."""
+    ctx = doc.ctx
+    from . import permissions, server_fields
+
+    if server_fields.trusted(doc.parent_doc if doc.meta.istable and doc.parent_doc is not None else doc):
+        return set()
+    readable = permissions.readable_fieldnames(ctx, doctype)
+    return set() if readable is None else set(ctx.meta(doctype).valid_columns()) - readable
 
 
 def check_unique(doc) -> None:

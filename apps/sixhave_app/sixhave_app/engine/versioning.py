@@ -45,3 +45,44 @@ def record(ctx, doc, before: dict) -> None:
     version = ctx.new_doc("Version", ref_doctype=doc.doctype, docname=doc.name, data=data)
     version.flags.ignore_permissions = True  # the record of a permitted save, not a user's own write
     version.insert()
+
+
+def visible_diff(ctx, ref_doctype: str, data) -> dict | None:
+    """A Version's diff as the reader may see it: changes of fields (and child columns) at
+    permission levels the reader cannot read on `ref_doctype` are left out."""
+    from . import permissions
+
+    if not isinstance(data, dict) or not ref_doctype or not ctx.site.metas.exists(ref_doctype):
+        return None
+    meta = ctx.meta(ref_doctype)
+    hidden = permissions.hidden_fieldnames(ctx, ref_doctype)
+    child_hidden = {tf.fieldname: permissions.hidden_fieldnames(ctx, tf.options, parent=ref_doctype) for tf in meta.table_fields}
+
+    def row(table: str, values: dict) -> dict:
+        return {k: v for k, v in (values or {}).items() if k not in child_hidden.get(table, ())}
+
+    return {
+        "changed": [c for c in data.get("changed") or [] if c and c[0] not in hidden],
+        "added": [[t, row(t, r)] for t, r in data.get("added") or [] if t not in hidden],
+        "removed": [[t, row(t, r)] for t, r in data.get("removed") or [] if t not in hidden],
+        "row_changed": [[t, idx, name, kept] for t, idx, name, cells in data.get("row_changed") or [] if t not in hidden
+                        for kept in [[c for c in cells if c[0] not in child_hidden.get(t, ())]] if kept],
+    }
+
+
+def _filter_version(ctx, row: dict) -> None:
+    if "data" in row:
+        data = row["data"]
+        if isinstance(data, str):
+            import json
+
+            try:
+                data = json.loads(data)
+            except ValueError:
+                data = None
+        row["data"] = visible_diff(ctx, row.get("ref_doctype"), data)
+
+
+def install(site) -> None:
+    """Version rows reach readers only through visible_diff (lists, exports and GET alike)."""
+    site.row_filters["Version"] = _filter_version

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from . import expressions, permissions, storage
+from . import admin_checks, expressions, permissions, storage
 from .docstatus import DocStatus
 from .errors import (DoesNotExistError, MetaError, PermissionError, TimestampMismatchError, ValidationError)
 from .users import ADMIN
@@ -26,6 +26,7 @@ class State:
     update_value: str | None = None
     phase: str | None = None
     style: str | None = None  # the desk's badge colour (Frappe's Primary/Info/Success/Warning/Danger)
+    message: str | None = None  # a Jinja template: the notification text when a document enters the state
 
 
 @dataclass
@@ -77,7 +78,7 @@ def definition_from(data: dict) -> Definition:
     states = [State(state=(s.get("state") or "").strip(), doc_status=_int(s.get("doc_status")),
                     allow_edit=s.get("allow_edit") or None, editable_fields=s.get("editable_fields") or {},
                     update_field=s.get("update_field") or None, update_value=s.get("update_value"),
-                    phase=s.get("phase") or None, style=s.get("style") or None)
+                    phase=s.get("phase") or None, style=s.get("style") or None, message=s.get("message") or None)
               for s in data.get("states") or []]
     transitions = [Transition(state=(t.get("state") or "").strip(), action=(t.get("action") or "").strip(),
                               next_state=(t.get("next_state") or "").strip(), allowed=t.get("allowed") or "",
@@ -118,6 +119,9 @@ def validate_definition(ctx, data: dict) -> Definition:
                 _check_field(ctx, meta, fieldname, f"{where}：状态 “{s.state}” 中角色 “{role}” 可改的字段")
         if s.update_field and not meta.has_field(s.update_field):
             raise MetaError(f"{where}：状态 “{s.state}” 的 update_field “{s.update_field}” 不是 {meta.display_name} 的字段")
+        if s.message:
+            admin_checks.check_template(s.message, where=f"{where}：状态 “{s.state}” 的通知模板 (message)",
+                                        sample=admin_checks.sample_document(ctx.site.metas, meta))
     roles = set(ctx.get_all("Role", pluck="name", ignore_permissions=True))
     for t in wf.transitions:
         label = f"{where}：动作 “{t.state} —{t.action}→ {t.next_state}”"
@@ -133,10 +137,8 @@ def validate_definition(ctx, data: dict) -> Definition:
         if new < old or old == 2 and new != 2:
             raise MetaError(f"{label} 使单据状态倒退（{old} → {new}），不允许")
         if t.condition:
-            try:
-                expressions.compile_expression(t.condition)
-            except expressions.ExpressionError as exc:
-                raise MetaError(f"{label} 的条件无效：{exc.message}") from None
+            # parsed, its names checked and tried on a sample document: refused here, not at run time
+            admin_checks.check_condition(ctx, meta, t.condition, where=f"{label} 的条件无效", helpers=condition_helpers(ctx))
         if t.scope_level and not wf.scope_field:
             raise MetaError(f"{label} 设了范围层级，但流程没有指定组织字段 (scope_field)")
     if wf.scope_field and meta.get_field(wf.scope_field) is None:
@@ -218,7 +220,8 @@ def _scope_allowed_orgs(ctx, wf: Definition, level: str, org_values: list[str]) 
     tree_doctype = ctx.meta(wf.document_type).get_field(wf.scope_field).options
     rules = [r for r in permissions.scope_rules(ctx) if r.allow == tree_doctype]
     if not rules:
-        return set(org_values)  # a user without a unit is not limited to one
+        # a user without a unit is not limited to one, unless all their roles are scope-restricted
+        return set() if permissions.is_strict(ctx) else set(org_values)
     tree = ctx.table(tree_doctype)
     doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
     # one query: the document's ancestor-or-self at the named level, inside one of my units
@@ -230,18 +233,35 @@ def _scope_allowed_orgs(ctx, wf: Definition, level: str, org_values: list[str]) 
     return set(ctx.conn.execute(stmt).scalars())
 
 
-def condition_allows(ctx, transition: Transition, values: dict) -> bool:
-    if not transition.condition:
-        return True
+def condition_helpers(ctx) -> dict:
+    """The names a transition's condition may use besides `doc`."""
     helpers = {"user": ctx.user, "roles": list(ctx.roles),
                "count": lambda doctype, filters=None: ctx.get_count(doctype, filters, ignore_permissions=True),
                "today": ctx.today, "now": dt.datetime.now}
     for name, fn in ctx.site.hooks.condition_helpers.items():
         helpers[name] = (lambda f: lambda *args: f(ctx, *args))(fn)
+    return helpers
+
+
+def condition_result(ctx, transition: Transition, values: dict, doctype: str | None = None) -> bool | None:
+    """True or False, or None when the condition fails on this document: then only this
+    transition is affected — it is not offered — and the failure goes to the Error Log; every
+    other transition, queue and list answers as before."""
+    if not transition.condition:
+        return True
     try:
-        return bool(expressions.evaluate(transition.condition, values, **helpers))
-    except expressions.ExpressionError as exc:
-        raise ValidationError(f"流程条件无效：{exc.message}") from None
+        return bool(expressions.evaluate(transition.condition, values, **condition_helpers(ctx)))
+    except Exception as exc:  # noqa: BLE001 - an administrator's condition must not break anyone's page
+        from . import error_log
+
+        error_log.record(ctx, f"流程条件 {transition.state} —{transition.action}→ {transition.next_state}: {transition.condition}",
+                         f"{type(exc).__name__}: {getattr(exc, 'message', exc)}",
+                         reference_doctype=doctype or values.get("doctype") or None, reference_name=values.get("name"))
+        return None
+
+
+def condition_allows(ctx, transition: Transition, values: dict, doctype: str | None = None) -> bool:
+    return bool(condition_result(ctx, transition, values, doctype))
 
 
 def open_transitions(ctx, wf: Definition, values: dict, *, check_condition: bool = True,
@@ -257,7 +277,7 @@ def open_transitions(ctx, wf: Definition, values: dict, *, check_condition: bool
             continue
         if not scope_allows(ctx, wf, t, values, memo):
             continue
-        if check_condition and not condition_allows(ctx, t, values):
+        if check_condition and not condition_allows(ctx, t, values, wf.document_type):
             continue
         out.append(t)
     return out
@@ -343,7 +363,10 @@ def apply_action(ctx, doctype: str, name: str, action: str, *, comment: str | No
             if len(targets) > 1:
                 raise ValidationError(f"动作 “{action}” 可以退回到：{'、'.join(targets)}，请选择 next_state")
             transition = allowed[0]
-            if not condition_allows(ctx, transition, values):
+            outcome = condition_result(ctx, transition, values, doctype)
+            if outcome is None:
+                raise ValidationError(f"动作 “{action}” 的条件执行出错（已记入错误日志），请联系管理员")
+            if not outcome:
                 raise PermissionError(f"不满足动作 “{action}” 的条件：{transition.condition}")
             if transition.comment_required and not (comment or "").strip():
                 raise ValidationError(f"动作 “{action}” 须填写意见（理由）")
@@ -406,6 +429,9 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
     wf = active_definition(ctx, doc.doctype)
     if wf is None:
         return
+    if not doc.flags.__dict__.get("workflow_transition") and (
+            action in ("submit", "cancel") or (action == "create" and doc.docstatus != 0)):
+        raise PermissionError(f"{doc.meta.display_name} 由审批流程 “{wf.name}” 管理：提交和取消须通过审批动作")
     if action == "create":
         if doc.get(wf.state_field) not in (None, "", wf.initial):
             raise PermissionError(f"新单据只能从 “{wf.initial}” 开始，状态须通过审批动作改变")

@@ -122,7 +122,7 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     if filters:
         from .query import Builder
 
-        base += Builder(ctx, "Workflow Action").where(filters, None)
+        base += Builder(ctx, "Workflow Action", guard=not ctx.ignore_permissions).where(filters, None)
     overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
     counts = [{"reference_doctype": r[0], "workflow_state": r[1], "count": int(r[2]), "overdue": int(r[3] or 0)}
               for r in ctx.conn.execute(sa.select(table.c.reference_doctype, table.c.workflow_state, sa.func.count(), overdue_col)
@@ -170,9 +170,12 @@ def _actions_for(ctx, workflow, rows: list[dict]) -> dict[tuple[str, str], list[
         if wf is None:
             continue
         try:
-            documents = ctx.get_list(doctype, fields=["*"], filters=[["name", "in", names]], limit_page_length=0)
+            readable = ctx.get_list(doctype, fields=["name"], filters=[["name", "in", names]], limit_page_length=0, pluck="name")
         except PermissionError:
             continue
+        # whole rows (conditions may read fields the actor cannot see), of the documents the actor may read
+        documents = ctx.get_list(doctype, fields=["*"], filters=[["name", "in", readable]], limit_page_length=0,
+                                 ignore_permissions=True) if readable else []
         workflow.prefill_scope(ctx, wf, documents, memo)
         for values in documents:
             transitions = workflow.open_transitions(ctx, wf, values, memo=memo)
@@ -247,7 +250,8 @@ def batch_apply(ctx, doctype: str, names: list[str], action: str, *, comment: st
 
 
 def query_conditions(ctx, doctype: str, table, ptype: str) -> list:
-    """Lists of Workflow Action show one's own queue; of Notification Log, one's own messages."""
+    """Lists of Workflow Action show one's own queue (Notification Log is a personal DocType:
+    ownership.py keeps it to its user)."""
     if ctx.ignore_permissions or ctx.user == ADMIN or "System Manager" in ctx.roles:
         return []
     if doctype == "Workflow Action":
@@ -255,8 +259,6 @@ def query_conditions(ctx, doctype: str, table, ptype: str) -> list:
         mine = sa.exists(sa.select(roles.c.name).where(roles.c.parent == table.c.name, roles.c.parenttype == "Workflow Action",
                                                        roles.c.role.in_(list(ctx.roles))))
         return [sa.or_(table.c.user == ctx.user, table.c.completed_by == ctx.user, sa.and_(table.c.user.is_(None), mine))]
-    if doctype == "Notification Log":
-        return [table.c.for_user == ctx.user]
     return []
 
 

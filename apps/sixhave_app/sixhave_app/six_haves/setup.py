@@ -13,6 +13,12 @@ ROLES = {
 }
 
 
+# Branch, street, unit and district roles see only their own part of the tree: a user holding only
+# these roles sees nothing until given a User Permission on an Org Unit. City roles are not
+# restricted (市级管理员 sees everything by design, hooks.unrestricted_roles).
+RESTRICTED_TO_SCOPE = {"区级管理员", "区级审核员", "单位审核员", "街道联络员", "支部书记", "支部委员"}
+
+
 def after_migrate(ctx) -> None:
     ensure_roles(ctx)
     from sixhave_app.engine.fixtures import project_fixtures_path
@@ -30,10 +36,12 @@ def after_migrate(ctx) -> None:
 
 def ensure_roles(ctx) -> None:
     for role, description in ROLES.items():
+        restricted = int(role in RESTRICTED_TO_SCOPE)
         if ctx.exists("Role", role):
             doc = ctx.get_doc("Role", role)
-            if doc.description != description:
+            if doc.description != description or int(doc.restrict_to_scope or 0) != restricted:
                 doc.description = description
+                doc.restrict_to_scope = restricted
                 doc.save()
         else:
-            ctx.new_doc("Role", role_name=role, description=description).insert()
+            ctx.new_doc("Role", role_name=role, description=description, restrict_to_scope=restricted).insert()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import permissions, rename
-from ..errors import DoesNotExistError, ValidationError
+from ..errors import DoesNotExistError, PermissionError, ValidationError
 from . import resource
 from .request import parse_json_arg, truthy
 from .whitelist import whitelist
@@ -63,6 +63,7 @@ def get_value(ctx, doctype, fieldname, filters=None, as_dict=True, debug=False, 
     meta = ctx.meta(doctype)
     if meta.issingle:
         permissions.check(ctx, doctype, "read")
+        _readable_single_fields(ctx, doctype, names)
         values = ctx.get_value(doctype, None, names, as_dict=True)
     else:
         if isinstance(filters, str) or filters is None:
@@ -81,7 +82,19 @@ def get_value(ctx, doctype, fieldname, filters=None, as_dict=True, debug=False, 
 def get_single_value(ctx, doctype, field, **kwargs):
     _exists(ctx, doctype)
     permissions.check(ctx, doctype, "read")
+    _readable_single_fields(ctx, doctype, [field])
     return ctx.get_value(doctype, None, field)
+
+
+def _readable_single_fields(ctx, doctype: str, names) -> None:
+    """A Single's values are read without the query builder: the same field-level rule, here."""
+    meta = ctx.meta(doctype)
+    hidden = permissions.hidden_fieldnames(ctx, doctype)
+    for name in names:
+        if not isinstance(name, str) or not (meta.has_field(name) or name in meta.valid_columns()):
+            raise ValidationError(f"{meta.display_name} 没有字段 “{name}”")
+        if name in hidden:
+            raise PermissionError(f"没有权限读取{meta.display_name}的字段 “{meta.label_of(name)}”", field=name)
 
 
 @whitelist(methods=("POST", "PUT"))

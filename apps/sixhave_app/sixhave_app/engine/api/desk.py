@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .. import permissions, users, workflow
+from .. import permissions, users, versioning, workflow
 from ..errors import AuthenticationError, DoesNotExistError, PermissionError, ValidationError
 from ..meta import PERM_RIGHTS
 from . import resource
@@ -170,37 +170,6 @@ def _doc_rights(ctx, doc) -> dict:
     return out
 
 
-def _readable_version(ctx, doctype: str, data: dict) -> dict:
-    """A Version's diff without the values of fields the user may not read."""
-    levels = _readable_levels(ctx, doctype)
-    if levels is None:
-        return data
-    meta = ctx.meta(doctype)
-
-    def visible(m, fieldname) -> bool:
-        f = m.get_field(fieldname)
-        return f is None or f.permlevel in levels
-
-    out = {"changed": [c for c in data.get("changed") or [] if visible(meta, c[0])], "added": [], "removed": [],
-           "row_changed": []}
-    for key in ("added", "removed"):
-        for table, row in data.get(key) or []:
-            tf = meta.get_field(table)
-            if tf is None or tf.permlevel not in levels:
-                continue
-            child = ctx.meta(tf.options)
-            out[key].append([table, {k: v for k, v in row.items() if visible(child, k)}])
-    for table, idx, name, cells in data.get("row_changed") or []:
-        tf = meta.get_field(table)
-        if tf is None or tf.permlevel not in levels:
-            continue
-        child = ctx.meta(tf.options)
-        cells = [c for c in cells if visible(child, c[0])]
-        if cells:
-            out["row_changed"].append([table, idx, name, cells])
-    return out
-
-
 def docinfo(ctx, doc) -> dict:
     ref = {"reference_doctype": doc.doctype, "reference_name": doc.name}
     attachments = ctx.get_all("File", filters={"attached_to_doctype": doc.doctype, "attached_to_name": doc.name},
@@ -215,7 +184,7 @@ def docinfo(ctx, doc) -> dict:
                                fields=["name", "owner", "creation", "data"], order_by="creation desc",
                                limit_page_length=100, ignore_permissions=True):
             data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"] or "{}")
-            row["data"] = _readable_version(ctx, doc.doctype, data)
+            row["data"] = versioning.visible_diff(ctx, doc.doctype, data) or {}
             if any(row["data"].values()):
                 versions.append(row)
     history = ctx.get_all("Workflow History", filters=ref,

@@ -28,9 +28,6 @@ def collection(ctx, caller) -> Reply:
 
 def list_documents(ctx, doctype: str, args: dict, *, ptype: str = "read"):
     fields = parse_json_arg(args.get("fields"), "fields") or ["name"]
-    if isinstance(fields, str):
-        fields = [f.strip() for f in fields.split(",") if f.strip()]
-    fields = _readable_fields(ctx, doctype, fields)
     limit = args.get("limit_page_length", args.get("limit", args.get("page_length")))
     rows = ctx.get_list(doctype, fields=fields, filters=parse_json_arg(args.get("filters"), "filters"),
                         or_filters=parse_json_arg(args.get("or_filters"), "or_filters"),
@@ -39,26 +36,6 @@ def list_documents(ctx, doctype: str, args: dict, *, ptype: str = "read"):
                         limit_page_length=20 if limit in (None, "") else limit,
                         as_list=not truthy(args.get("as_dict"), True), ptype=ptype)
     return [list(r) for r in rows] if rows and isinstance(rows[0], tuple) else rows
-
-
-def _readable_fields(ctx, doctype: str, fields: list) -> list:
-    readable = permissions.readable_fieldnames(ctx, doctype)
-    if readable is None:
-        return fields
-    meta = ctx.meta(doctype)
-    out = []
-    for spec in fields:
-        if not isinstance(spec, str):
-            out.append(spec)
-            continue
-        if spec.strip() == "*":
-            out.extend(c for c in meta.column_names() if c in readable)
-            continue
-        bare = spec.strip().strip("`").split(" as ")[0].strip()
-        if meta.has_field(bare) and bare not in readable:
-            raise PermissionError(f"没有权限读取{meta.display_name}的字段 “{meta.label_of(bare)}”", field=bare)
-        out.append(spec)
-    return out
 
 
 def _document_data(args: dict) -> dict:
