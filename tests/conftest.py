@@ -118,7 +118,9 @@ def ctx(site):
 @pytest.fixture
 def fresh_site(site_factory, backend) -> Site:
     """A site of its own, for tests that change metadata or count whole tables."""
-    return site_factory(backend)
+    site = site_factory(backend)
+    yield site
+    site.engine.dispose()  # its pooled connections are returned now, not at the end of the session
 
 
 def unique(prefix: str = "") -> str:

@@ -100,6 +100,11 @@ PEOPLE = {
 
 @pytest.fixture(scope="session")
 def world(site) -> World:
+    return make_world(site)
+
+
+def make_world(site) -> World:
+    """The org tree and people of each role, with their scope, on `site`."""
     with site.context() as ctx:
         for unit, parent, level in ORGS:
             if not ctx.exists("Org Unit", unit):
@@ -148,3 +153,13 @@ def login(server, person) -> httpx.Client:
     response = client.post("/api/method/login", json={"usr": person.name, "pwd": person.password})
     assert response.status_code == 200, response.text
     return client
+
+
+@pytest.fixture
+def told_date(site):
+    """Tell the site which day it is (site_config's `as_of`) for one test; forgotten afterwards."""
+    def tell(day):
+        site.config["as_of"] = str(day)
+
+    yield tell
+    site.config.pop("as_of", None)

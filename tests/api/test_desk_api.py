@@ -20,7 +20,12 @@ def sheet(server, world, site):
         r = http.post("/api/resource/Self Assessment", headers=world["secretary"].token,
                       json={"party_org": branch["name"], "year": 2018})
         assert r.status_code == 200, r.text
-        return r.json()["data"]
+    with site.context() as ctx:  # every item self-scored, so that the sheet can be submitted (plan §四4)
+        doc = ctx.get_doc("Self Assessment", r.json()["data"]["name"])
+        for row in doc.items:
+            row.self_score = row.points
+        doc.save()
+        return doc.as_dict()
 
 
 def _getdoctype(http, person, doctype):

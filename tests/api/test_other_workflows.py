@@ -1,4 +1,5 @@
-"""示范申报 and 整改 through the API, end to end, with the plaque quota as a workflow condition."""
+"""示范申报 and 整改 through the API, end to end, with the plaque quota checked at 授牌."""
+import datetime as dt
 import json
 
 import httpx
@@ -14,7 +15,8 @@ def branches(server, world):
     with httpx.Client(base_url=server.url) as http:
         for _ in range(2):
             r = http.post("/api/resource/Party Organization", headers=world["liangxi_admin"].token, json={
-                "org_name": f"示范候选支部{unique()}", "org_type": "党支部", "sector": "机关", "parent_unit": "健康社区"})
+                "org_name": f"示范候选支部{unique()}", "org_type": "党支部", "sector": "机关", "parent_unit": "健康社区",
+                "term_start": "2024-01-01", "term_end": "2045-01-01"})
             assert r.status_code == 200, r.text
             out.append(r.json()["data"])
     return out
@@ -37,6 +39,17 @@ def test_demonstration_application_with_quota_and_spot_check(http, world, branch
         r = http.post("/api/resource/Self Assessment", headers=secretary.token, json={
             "party_org": branch["name"], "year": year, "items": [{"code": "1.1", "self_score": 100}]})
         assert r.status_code == 200 and r.json()["data"]["self_total"] == 100, r.text
+        sheet = r.json()["data"]["name"]
+        # a plaque goes only to a branch the city passed at or above the demonstration threshold
+        act(http, secretary, "Self Assessment", sheet, "提交")
+        scored = http.get(f"/api/resource/Self Assessment/{sheet}", headers=district.token).json()["data"]
+        http.put(f"/api/resource/Self Assessment/{sheet}", headers=district.token,
+                 json={"items": [{**row, "district_score": 100} for row in scored["items"]]})
+        act(http, district, "Self Assessment", sheet, "通过")
+        scored = http.get(f"/api/resource/Self Assessment/{sheet}", headers=city.token).json()["data"]
+        http.put(f"/api/resource/Self Assessment/{sheet}", headers=city.token,
+                 json={"items": [{**row, "city_score": 100} for row in scored["items"]]})
+        assert act(http, city, "Self Assessment", sheet, "达标").json()["message"]["workflow_state"] == "达标"
         r = http.post("/api/resource/Demonstration Application", headers=secretary.token, json={
             "party_org": branch["name"], "year": year, "brand": "银发先锋", "practices": "每月集体学习", "results": "成效明显"})
         assert r.status_code == 200, r.text
@@ -47,6 +60,11 @@ def test_demonstration_application_with_quota_and_spot_check(http, world, branch
         assert returned.json()["message"]["workflow_state"] == "草稿"
         act(http, secretary, "Demonstration Application", names[-1], "申报")
         assert act(http, district, "Demonstration Application", names[-1], "推荐").json()["message"]["workflow_state"] == "市级评审"
+    # and only after a 公示 whose window has closed
+    today = dt.date.today()
+    notice = call(http, city, "sixhave.app.publish_notice", year=year, start_date=str(today - dt.timedelta(days=10)),
+                  end_date=str(today - dt.timedelta(days=3)))
+    assert notice.status_code == 200, notice.text
     awarded = act(http, city, "Demonstration Application", names[0], "授牌")
     assert awarded.json()["message"]["workflow_state"] == "授牌" and awarded.json()["message"]["docstatus"] == 1
     over_quota = act(http, city, "Demonstration Application", names[1], "授牌")
@@ -61,7 +79,8 @@ def test_demonstration_application_with_quota_and_spot_check(http, world, branch
 def test_rectification_item_end_to_end(http, world, branches):
     secretary, district = world["secretary"], world["liangxi_reviewer"]
     r = http.post("/api/resource/Rectification Item", headers=secretary.token, json={
-        "party_org": branches[0]["name"], "year": 2040, "problem": "集体学习未做到每月一次", "source": "自评"})
+        "party_org": branches[0]["name"], "year": 2040, "problem": "集体学习未做到每月一次", "source": "自评",
+        "responsible_person": "张书记", "deadline": "2040-09-30"})
     assert r.status_code == 200, r.text
     name = r.json()["data"]["name"]
     assert r.json()["data"]["workflow_state"] == "待整改"

@@ -49,8 +49,9 @@ def keep_records(http, secretary, branch, *, study_months):
     return members
 
 
-def test_a_programme_year(http, world, site):
+def test_a_programme_year(http, world, site, told_date):
     city_admin, city = world["city_admin"], world["city_reviewer"]
+    told_date(f"{YEAR}-10-20")  # the site is told the day: the year's deadlines hold against it
     district, secretary = world["liangxi_reviewer"], world["secretary"]
 
     # 动员部署: the city opens the year from last year's template, with one item changed
@@ -65,6 +66,8 @@ def test_a_programme_year(http, world, site):
         if row["code"] == "4.2":
             row["standard"] = "每月至少组织1次集体学习，全年不少于12次"
     put(http, city_admin, "Scoring Template", template_name, {"items": template["items"], "demonstration_quota": 1})
+    # the three-year cap (30–50) is the Programme Year's; this shared site holds other tests' plaques
+    put(http, city_admin, "Programme Year", str(YEAR), {"demonstration_target_max": 100000})
     last_year = http.get("/api/resource/Scoring Template", headers=city_admin.token,
                          params={"filters": json.dumps({"year": 2018}), "fields": '["name"]'}).json()["data"][0]["name"]
     old_item = next(r for r in http.get(f"/api/resource/Scoring Template/{last_year}", headers=city_admin.token).json()["data"]["items"]
@@ -144,6 +147,7 @@ def test_a_programme_year(http, world, site):
     notice = call(http, city, "sixhave.app.publish_notice", year=YEAR)
     assert notice.status_code == 200, notice.text
     assert {e["application"] for e in notice.json()["message"]["entries"]} == {apps["甲"]["name"], apps["乙"]["name"]}
+    told_date(f"{YEAR}-11-20")  # the 公示 window has closed
     assert act(http, city, "Demonstration Application", apps["甲"]["name"], "授牌")["workflow_state"] == "授牌"
     doc = http.get(f"/api/resource/Demonstration Application/{apps['乙']['name']}", headers=city.token).json()["data"]
     over = call(http, city, "frappe.model.workflow.apply_workflow", doc=doc, action="授牌")

@@ -33,12 +33,21 @@ def branch(server, world):
 def new_assessment(http, world, branch, year=2018, site=None):
     if site is not None:
         ensure_template(site, year)
+    given = {"1.1": 3, "4.2": 5}
+    # a sheet is submitted with every item self-scored (the rest at full marks here)
     r = http.post("/api/resource/Self Assessment", headers=world["secretary"].token, json={
         "party_org": branch["name"], "year": year,
-        "items": [{"code": "1.1", "content": "组织设置", "points": 3, "self_score": 3},
-                  {"code": "4.2", "content": "集体学习", "points": 5, "self_score": 5}]})
+        "items": [{"code": row["code"], "self_score": given.get(row["code"], row["points"])}
+                  for row in template_items(http, world, year)]})
     assert r.status_code == 200, r.text
     return r.json()["data"]
+
+
+def template_items(http, world, year):
+    reader = world["sysman"].token
+    name = http.get("/api/resource/Scoring Template", headers=reader,
+                    params={"filters": json.dumps({"year": year})}).json()["data"][0]["name"]
+    return http.get(f"/api/resource/Scoring Template/{name}", headers=reader).json()["data"]["items"]
 
 
 def act(http, person, doc, action, **extra):
@@ -207,6 +216,12 @@ def test_queue_items_past_their_phase_deadline_are_overdue(http, world, branch, 
         if not ctx.exists("Programme Year", "2017"):
             ctx.insert({"doctype": "Programme Year", "year": 2017, "declare_by": "2017-10-31", "assess_by": "2017-11-30"})
     doc = new_assessment(http, world, branch, year=2017)
+    # past 2017's deadline a submission needs the city to reopen it first (who and why recorded)
+    refused = act(http, world["secretary"], doc, "提交")
+    assert refused.status_code == 417 and "截止" in refused.json()["exception"]
+    reopened = call(http, world["city_admin"], "sixhave.app.reopen", doctype="Self Assessment", name=doc["name"],
+                    reason="因换届推迟申报，经研究同意补报")
+    assert reopened.status_code == 200 and reopened.json()["message"]["reopened_by"] == world["city_admin"].name
     act(http, world["secretary"], doc, "提交")
     queue = call(http, world["liangxi_reviewer"], "sixhave.workflow.todo", "GET", doctype="Self Assessment", overdue=1).json()["message"]
     item = next(i for i in queue["items"] if i["reference_name"] == doc["name"])

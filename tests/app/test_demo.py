@@ -30,9 +30,11 @@ def twins(site_factory, backend):
     for _ in range(2):
         site = site_factory(backend)
         with site.context(ignore_permissions=True) as ctx:
-            result = demo.generate(ctx, branches=BRANCHES, year=YEAR, seed=SEED, today=TODAY)
+            result = demo.generate(ctx, branches=BRANCHES, year=YEAR, seed=SEED, today=TODAY, cycle=True)
         out.append((site, result))
-    return out
+    yield out
+    for site, _ in out:
+        site.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +167,46 @@ def test_a_demo_goes_only_into_an_empty_site(city):
     result = runner.invoke(main, ["--sites-path", str(site.path.parent), "--site", site.name, "demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert "已有 6 个党组织" in result.output
+
+
+def test_the_demo_year_runs_through_every_phase_so_every_output_has_data(city):
+    """动员部署 → 自查摸底 → 整改 → 申报考核 → 持续推进: every list, alert, output and dashboard of
+    the yearly cycle has something to show for the demo's year."""
+    from sixhave_app.six_haves import api, reports
+
+    site, made = city
+    with site.context() as ctx:
+        ctx.flags["as_of"] = dt.date(YEAR, 12, 20)
+        for doctype in ("Programme Year", "Implementation Plan", "Unit Survey", "Self Check", "Rectification Item",
+                        "Inspection", "Public Notice", "Work Report Hearing", "Party Building Plan", "Typical Case",
+                        "Branch Brand"):
+            assert made["counts"].get(doctype), doctype
+        plans = api.implementation_plans(ctx, year=YEAR)
+        assert plans["with_plan"] >= 1 and plans["missing"]
+        assert api.coverage(ctx, year=YEAR)["gaps"]
+        check = ctx.get_value("Self Check", {"year": YEAR, "docstatus": 1}, "name")
+        assert api.self_check_lists(ctx, name=check)["问题清单"]
+        returned = ctx.get_all("Workflow History", filters={"action": "退回", "reference_doctype": "Self Assessment"},
+                               pluck="comment")
+        assert returned and returned[0]
+        assert ctx.get_count("Self Assessment", {"year": YEAR, "paper_copies": 2}) == BRANCHES
+        decided = ctx.get_all("Self Assessment", filters={"year": YEAR}, pluck="workflow_state")
+        assert set(decided) <= {"达标", "不达标"} and len(decided) == BRANCHES
+        objections = ctx.get_all("Public Notice Objection", fields=["status", "resolution"], ignore_permissions=True)
+        assert objections and objections[0]["status"] == "不成立"
+        kinds = {a["kind"] for a in api.alerts(ctx, year=YEAR)}
+        assert {"inspection_overdue", "rectification_overdue"} <= kinds
+        board = api.dashboard(ctx, year=YEAR)
+        assert board["pass_rates"]["required"] >= 1 and board["progress"]["phases"][0]["done"] >= 1
+        assert reports.performance(ctx, YEAR) and reports.rectification_progress(ctx, YEAR)
+        assert reports.published_cases(ctx, YEAR)
+        assert ctx.get_count("Plaque") == len(reports.recommendations(ctx, YEAR))
+
+
+def test_make_run_prints_the_demo_accounts_every_time(city):
+    site, made = city
+    runner = CliRunner()
+    out = runner.invoke(main, ["--site", site.name, "--sites-path", str(site.path.parent), "demo", "--if-empty"])
+    assert out.exit_code == 0, out.output
+    assert "未装入演示数据" in out.output and "演示账号" in out.output
+    assert made["users"][0]["user"] in out.output

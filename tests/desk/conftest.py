@@ -137,5 +137,10 @@ def submitted_sheet(world: DeskWorld, branch: dict) -> str:
         if not name:
             name = ctx.insert({"doctype": "Self Assessment", "party_org": branch["name"], "year": YEAR}).name
         if ctx.get_value("Self Assessment", name, "workflow_state") == "草稿":
+            sheet = ctx.get_doc("Self Assessment", name)
+            for row in sheet.items:  # a sheet is submitted with every item self-scored (plan §四4)
+                if row.self_score is None:
+                    row.self_score = row.proposed_score if row.proposed_score is not None else row.points
+            sheet.save()
             workflow.apply_action(ctx, "Self Assessment", name, "提交")
     return name

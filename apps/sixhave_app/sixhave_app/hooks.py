@@ -10,18 +10,32 @@ scope_doctypes = ["Org Unit"]
 
 after_migrate = ["sixhave_app.six_haves.setup.after_migrate"]
 
-# Deadlines of review-queue items, from the year's Programme Year record.
+# Deadlines of review-queue items: a rectification item's own, else its phase's from the year's
+# Programme Year record.
 workflow_deadline = ["sixhave_app.six_haves.programme.phase_deadline"]
 
-# Helpers workflow conditions may call, e.g. quota(doc.year) in 示范申报's 授牌 transition.
+# Helpers workflow conditions may call, e.g. quota(doc.year).
 condition_helpers = {"quota": "sixhave_app.six_haves.programme.demonstration_quota"}
 commands = ["sixhave_app.six_haves.demo.demo_command"]
 
+# The year's rules on every save: a closed year refuses its records; a late submission needs the
+# city to reopen it first.
+doc_events = {"*": {"validate": ["sixhave_app.six_haves.programme.guard_closed_year",
+                                 "sixhave_app.six_haves.deadlines.guard"]}}
+
+# The city administrator customises forms, fields, workflows and templates without being a
+# System Manager (district roles cannot): rights on the engine's customisation DocTypes.
+_CUSTOMISER = {"role": "市级管理员", "permlevel": 0, "read": 1, "write": 1, "create": 1, "delete": 1, "report": 1,
+               "export": 1, "print": 1}
+permissions = {doctype: [_CUSTOMISER] for doctype in ("Custom Field", "Property Setter", "Workflow")}
+
 # The app's methods, under short names: /api/method/sixhave.app.<name>
 method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (
-    "open_year", "refresh_evidence", "make_rectification", "draw_spot_check", "publish_notice", "alerts",
-    "party_calendar", "dashboard", "drill_down", "download_district_scores", "upload_district_scores",
-    "build_package")}
+    "open_year", "close_year", "reopen", "implementation_plans", "coverage", "make_self_check", "self_check_lists",
+    "refresh_evidence", "make_rectification", "receive_paper", "export_assessment", "draw_spot_check",
+    "publish_notice", "award_check", "schedule_inspections", "alerts", "party_calendar", "dashboard", "drill_down",
+    "noncompliant", "recommendations", "performance", "published_cases", "export", "download_district_scores",
+    "upload_district_scores", "build_package")}
 
 # Helpers the programme's print formats may call (engine/printing.py binds each to the printing user).
 print_helpers = {name: f"sixhave_app.six_haves.print_helpers.{name}" for name in (
@@ -36,6 +50,10 @@ scheduler_events = {
         "sixhave_app.six_haves.reminders.daily_alerts",
         "sixhave_app.six_haves.reminders.deadline_reminders",
         "sixhave_app.six_haves.reminders.term_expiry_reminders",
+        # the plan's phase deadlines, rectification items and half-yearly inspections: 7 days and 1 day before
+        "sixhave_app.six_haves.cycle_reminders.phase_reminders",
+        "sixhave_app.six_haves.cycle_reminders.rectification_reminders",
+        "sixhave_app.six_haves.cycle_reminders.inspection_reminders",
     ],
 }
 

@@ -21,16 +21,27 @@ def _open(ctx_obj):
 
 
 def _fail(exc: Exception):
-    console.print(f"[bold red]错误：[/]{getattr(exc, 'message', None) or exc}")
+    # one line, whatever the terminal's width: a person reads it, a script greps it
+    console.print(f"[bold red]错误：[/]{getattr(exc, 'message', None) or exc}", soft_wrap=True, markup=True)
     sys.exit(1)
 
 
 class SiteGroup(click.Group):
+    """Bad input gets one Chinese line, never a traceback (SIXHAVE_DEBUG=1 shows it)."""
+
     def invoke(self, ctx):
+        import os
+
         try:
             return super().invoke(ctx)
         except SixhaveError as exc:
             _fail(exc)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a terminal
+            if os.environ.get("SIXHAVE_DEBUG") == "1":
+                raise
+            _fail(Exception(f"命令执行失败（{type(exc).__name__}）：{exc}。设置环境变量 SIXHAVE_DEBUG=1 可查看详细信息"))
 
 
 @click.group(cls=SiteGroup)
@@ -117,12 +128,51 @@ def serve(obj, host, port, workers):
 
     site = _open(obj)
     site.check_connection()
+    _check_port(host, port)
     os.environ["SIXHAVE_SITE"] = site.name
     os.environ["SIXHAVE_SITES"] = str(site.path.parent)
     site.dispose()
     console.print(f"sixhave 站点 [bold]{site.name}[/] 运行于 [link]http://{host}:{port}[/]")
     uvicorn.run("sixhave_app.engine.web:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """A busy port is said before anything claims the server runs."""
+    import socket
+
+    from .errors import SiteError
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise SiteError(f"端口 {port} 已被占用（{host}），请先停止占用它的程序，或用 --port 换一个端口") from None
+
+
+@main.command("set-date")
+@click.argument("as_of", required=False)
+@click.option("--clear", is_flag=True, help="恢复使用当天日期")
+@click.pass_obj
+def set_date_cmd(obj, as_of, clear):
+    """告诉站点“今天”是哪一天（as_of，如装入历史年度或演练时）；--clear 恢复当天日期。"""
+    import datetime as dt
+
+    from .errors import SiteError
+    from .sites import update_config
+
+    site = _open(obj)
+    if clear or not as_of:
+        update_config(site, as_of=None)
+        console.print(f"站点 {site.name} 使用当天日期（{dt.date.today()}）")
+        return
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise SiteError(f"日期 “{as_of}” 无效，应为 年-月-日，例如 2018-11-20") from None
+    update_config(site, as_of=day.isoformat())
+    console.print(f"站点 {site.name} 的“今天”设为 {day}（提醒、预警和逾期均按此日期计算）")
 
 
 @main.command()

@@ -106,6 +106,14 @@ class Context:
     def now(self) -> dt.datetime:
         return dt.datetime.now()
 
+    def today(self) -> dt.date:
+        """The date the system reasons about: `flags["as_of"]` for this request, else the date the
+        site was told (`as_of` in site_config.json), else the calendar's."""
+        as_of = self.flags.get("as_of")
+        if as_of:
+            return as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of)[:10])
+        return self.site.today()
+
     # ----------------------------------------------------------------- meta
     def meta(self, doctype: str):
         if self._tx is None:

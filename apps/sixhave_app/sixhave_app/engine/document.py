@@ -249,6 +249,10 @@ class Document:
         if expected is not None and before.get("modified") and expected != before["modified"]:
             raise TimestampMismatchError(f"{self.meta.display_name} “{self.name}” 已被他人修改（{before['modified']}），请刷新后再保存",
                                          doctype=self.doctype, name=self.name)
+        for rows in self._rows.values():  # rows added since the last save get their defaults, as on insert
+            for row in rows:
+                if not row._v.get("name"):
+                    row._set_defaults()
         self._validate()
         if action == "update_after_submit":
             self._check_update_after_submit(before)

@@ -75,6 +75,20 @@ class ExactDecimal(TypeDecorator):
         return number.quantize(self._quantum, rounding=ROUND_HALF_UP)
 
 
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def plain_number(text: str) -> str:
+    """A number as typed: commas only as thousands separators ("1,000.5"); "3,5" or "1.234,5"
+    (a decimal comma) is refused rather than read as 35 or 1.2345."""
+    text = text.strip()
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise InvalidOperation(text)
+        text = text.replace(",", "")
+    return text
+
+
 def to_decimal(value) -> Decimal:
     if isinstance(value, Decimal):
         return value
@@ -82,7 +96,7 @@ def to_decimal(value) -> Decimal:
         return Decimal(repr(value))
     if isinstance(value, bool):
         return Decimal(int(value))
-    return Decimal(str(value).strip().replace(",", ""))
+    return Decimal(plain_number(str(value)))
 
 
 class FieldValueError(ValueError):
@@ -130,9 +144,9 @@ def _int(value, field):
             raise FieldValueError("应为整数")
         return int(value)
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(plain_number(str(value)))
     except InvalidOperation:
-        raise FieldValueError("应为整数") from None
+        raise FieldValueError("应为整数（小数点用“.”，不用“,”）") from None
     if number != number.to_integral_value():
         raise FieldValueError("应为整数")
     return int(number)
@@ -155,9 +169,9 @@ def _float(value, field):
     if isinstance(value, bool):
         raise FieldValueError("应为数字")
     try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise FieldValueError("应为数字") from None
+        number = float(plain_number(value)) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, InvalidOperation):
+        raise FieldValueError("应为数字（小数点用“.”，不用“,”）") from None
     if number != number or number in (float("inf"), float("-inf")):
         raise FieldValueError("应为有限数字")
     return number

@@ -43,6 +43,25 @@ def notify_state(ctx, doctype: str, name: str, state: str, roles: list[str], act
     return notify_users(ctx, recipients, doctype, name, subject, from_user=actor, content=state_message(ctx, doctype, state, values))
 
 
+def notify_return(ctx, doctype: str, name: str, from_state: str, state: str, action: str | None,
+                  comment: str | None, roles: list[str], actor: str) -> list[str]:
+    """退回: tell the document's maker and whoever can act on it now that it came back — by whom,
+    to which step, and the reviewer's reason, all in the notice itself."""
+    if not ctx.exists(doctype, name):
+        return []
+    values = ctx.get_value(doctype, name, ["*"], as_dict=True, ignore_permissions=True) or {}
+    values["name"] = name
+    who = ctx.get_value("User", actor, "full_name", ignore_permissions=True) or actor
+    title = ctx.meta(doctype).display_name
+    reason = (comment or "").strip() or "（未填写）"
+    subject = (f"退回：{title} {name} 已被 {who} 从“{from_state}”退回至“{state}”" +
+               (f"（动作“{action}”）" if action and action != "退回" else "") + f"。退回理由：{reason}")
+    makers = [values.get("owner")] if values.get("owner") else []
+    others = [u for u in users_with_roles(ctx, roles) if can_see(ctx, u, doctype, values)] if roles else []
+    recipients = [u for u in dict.fromkeys([*makers, *others]) if u and u != actor and ctx.exists("User", u)]
+    return notify_users(ctx, recipients, doctype, name, subject, from_user=actor)
+
+
 def state_message(ctx, doctype: str, state: str, values: dict) -> str | None:
     """The workflow state's message, an administrator's Jinja template rendered in the sandbox
     with the document; a template that fails leaves the plain subject (and an Error Log entry)."""

@@ -66,7 +66,8 @@ def _perm_rows(ctx, meta: Meta) -> list[dict]:
         for row in ctx.conn.execute(sa.select(table)).mappings():
             custom.setdefault(row["parent_doctype"], []).append(dict(row))
         ctx.site.perm_cache[("custom_docperm",)] = custom
-    return custom.get(meta.name) or meta.permissions
+    # an administrator's Custom DocPerm replaces the DocType's rows; apps may add rows (hooks.permissions)
+    return custom.get(meta.name) or [*meta.permissions, *ctx.site.hooks.permissions.get(meta.name, ())]
 
 
 def rights_for(ctx, doctype: str, roles=None) -> Rights:

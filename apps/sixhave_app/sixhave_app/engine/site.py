@@ -147,6 +147,7 @@ class Hooks:
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
         self.print_helpers: dict = {}  # name → fn(ctx, *args): helpers print templates may call
+        self.permissions: dict[str, list[dict]] = {}  # DocType → DocPerm rows an app adds (e.g. to core DocTypes)
         self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
         self.module_labels: dict[str, str] = {}  # module → its label in the desk's sidebar
         self.desk_sections: dict[str, list[str]] = {}  # sidebar group label → DocTypes, in order
@@ -175,6 +176,8 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.workflow_deadline += [_resolve(h) for h in getattr(module, "workflow_deadline", [])]
         hooks.condition_helpers.update({k: _resolve(v) for k, v in getattr(module, "condition_helpers", {}).items()})
         hooks.print_helpers.update({k: _resolve(v) for k, v in getattr(module, "print_helpers", {}).items()})
+        for doctype, rows in (getattr(module, "permissions", None) or {}).items():
+            hooks.permissions.setdefault(doctype, []).extend(dict(r) for r in rows)
         for event, targets in (getattr(module, "scheduler_events", None) or {}).items():
             if event == "cron":
                 for expression, methods in targets.items():
@@ -254,6 +257,19 @@ class Site:
                 conn.execute(sa.select(sa.literal(1)))
         except sa.exc.DBAPIError as exc:
             raise SiteError(_explain_db_error(self.db_url, exc)) from None
+
+    def today(self):
+        """The site's "today": `as_of` from its configuration (a historical or rehearsed year),
+        else the calendar's date."""
+        import datetime as dt
+
+        as_of = self.config.get("as_of")
+        if as_of:
+            try:
+                return dt.date.fromisoformat(str(as_of)[:10])
+            except ValueError:
+                raise SiteError(f"站点配置 as_of “{as_of}” 不是日期（应为 年-月-日）") from None
+        return dt.date.today()
 
     @property
     def backend(self) -> str:

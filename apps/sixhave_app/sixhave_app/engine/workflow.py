@@ -160,7 +160,7 @@ def _check_field(ctx, meta, fieldname: str, label: str) -> None:
     if "." in fieldname:
         table_field, child_field = fieldname.split(".", 1)
         tf = meta.get_field(table_field)
-        if tf is None or not tf.is_table or not ctx.meta(tf.options).has_field(child_field):
+        if tf is None or not tf.is_table or (child_field != "*" and not ctx.meta(tf.options).has_field(child_field)):
             raise MetaError(f"{label} “{fieldname}” 不存在")
     elif not meta.has_field(fieldname):
         raise MetaError(f"{label} “{fieldname}” 不存在")
@@ -237,7 +237,7 @@ def condition_helpers(ctx) -> dict:
     """The names a transition's condition may use besides `doc`."""
     helpers = {"user": ctx.user, "roles": list(ctx.roles),
                "count": lambda doctype, filters=None: ctx.get_count(doctype, filters, ignore_permissions=True),
-               "today": dt.date.today, "now": dt.datetime.now}
+               "today": ctx.today, "now": dt.datetime.now}
     for name, fn in ctx.site.hooks.condition_helpers.items():
         helpers[name] = (lambda f: lambda *args: f(ctx, *args))(fn)
     return helpers
@@ -377,6 +377,7 @@ def apply_action(ctx, doctype: str, name: str, action: str, *, comment: str | No
             doc.set(target_state.update_field, target_state.update_value)
         doc.flags.ignore_permissions = True  # the transition right replaces the write right here
         doc.flags.workflow_transition = True
+        doc.flags.workflow_action, doc.flags.workflow_comment = action, comment
         if target_state.doc_status != doc.docstatus:
             doc.docstatus = target_state.doc_status
         doc.save()
@@ -387,7 +388,8 @@ def apply_action(ctx, doctype: str, name: str, action: str, *, comment: str | No
             history.set(wf.scope_field, doc.get(wf.scope_field))
         history.flags.ignore_permissions = True
         history.insert()
-        workflow_queue.on_state_entered(ctx, wf, doc, completed_role=role)
+        workflow_queue.on_state_entered(ctx, wf, doc, completed_role=role, from_state=state, action=action,
+                                        comment=comment)
     return doc
 
 

@@ -11,8 +11,10 @@ from .errors import DoesNotExistError, PermissionError, SixhaveError, Validation
 from .users import ADMIN
 
 
-def on_state_entered(ctx, wf, doc, *, completed_role: str | None) -> None:
-    """Close the document's open queue items and open one for its new state (if anyone can act)."""
+def on_state_entered(ctx, wf, doc, *, completed_role: str | None, from_state: str | None = None,
+                     action: str | None = None, comment: str | None = None) -> None:
+    """Close the document's open queue items and open one for its new state (if anyone can act).
+    A return (to an earlier state) tells the document's maker too, with the reviewer's reason."""
     table = ctx.table("Workflow Action")
     now = ctx.now()
     ctx.conn.execute(table.update().where(table.c.reference_doctype == doc.doctype, table.c.reference_name == doc.name,
@@ -21,6 +23,12 @@ def on_state_entered(ctx, wf, doc, *, completed_role: str | None) -> None:
                              completed_on=now, modified=now, modified_by=ctx.user))
     state = doc.get(wf.state_field) or wf.initial
     roles = sorted({t.allowed for t in wf.outgoing(state)})
+    if from_state and is_return(wf, from_state, state):
+        jobs.enqueue(ctx, "sixhave_app.engine.notifications.notify_return", doctype=doc.doctype, name=doc.name,
+                     from_state=from_state, state=state, action=action, comment=comment, roles=roles, actor=ctx.user)
+        roles_notified = True
+    else:
+        roles_notified = False
     if not roles:
         return
     item = ctx.new_doc("Workflow Action", reference_doctype=doc.doctype, reference_name=doc.name, workflow_state=state,
@@ -30,8 +38,18 @@ def on_state_entered(ctx, wf, doc, *, completed_role: str | None) -> None:
         item.set(wf.scope_field, doc.get(wf.scope_field))
     item.flags.ignore_permissions = True
     item.insert()
-    jobs.enqueue(ctx, "sixhave_app.engine.notifications.notify_state", doctype=doc.doctype, name=doc.name,
-                 state=state, roles=roles, actor=ctx.user)
+    if not roles_notified:
+        jobs.enqueue(ctx, "sixhave_app.engine.notifications.notify_state", doctype=doc.doctype, name=doc.name,
+                     state=state, roles=roles, actor=ctx.user)
+
+
+def is_return(wf, from_state: str, to_state: str) -> bool:
+    """A move back to a state listed earlier in the definition (退回), docstatus unchanged."""
+    names = [s.state for s in wf.states]
+    if from_state not in names or to_state not in names:
+        return False
+    before, after = wf.state(from_state), wf.state(to_state)
+    return names.index(to_state) < names.index(from_state) and before.doc_status == after.doc_status
 
 
 def deadline_for(ctx, wf, doc, state: str) -> dt.date | None:
@@ -98,7 +116,7 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
         base.append(table.c.reference_doctype == doctype)
     if state:
         base.append(table.c.workflow_state == state)
-    today = dt.date.today()
+    today = ctx.today()
     if overdue is True:
         base.append(table.c.due_date < today)
     if filters:

@@ -12,7 +12,10 @@ Kinds (stable keys) and severities:
     event or a death this year with no visit after 14 days), visit_late (medium, visited after 14
     days), home_study_due (low, medium in the quarter's last month), dues_unpaid (high, the last
     three months all unpaid), venue_incomplete (low), committee_vacancy (medium, open over 90 days),
-    mobile_not_co_managed (medium).
+    mobile_not_co_managed (medium), inspection_overdue (high, the half-year's 督促检查 not done by its
+    due date), secretary_training_missed (medium, the secretary missed the year's city class once
+    held), rectification_overdue (high, an open rectification item past its deadline).
+`today` is the date asked about (the site's as_of, see programme.as_of_for), never the calendar's.
 Calendar entries: election_due, political_birthday, fifty_years.
 """
 from __future__ import annotations
@@ -344,8 +347,58 @@ def mobile_alerts(scan: Scan) -> list[Alert]:
     return out
 
 
+def inspection_alerts(scan: Scan) -> list[Alert]:
+    from sixhave_app.six_haves import supervision
+
+    out = []
+    for row in supervision.overdue(scan.ctx, scan.today, scan.branches):
+        b = scan.branch(row["party_org"])
+        out.append(scan.alert("inspection_overdue", "high", b,
+                              f"{b['org_name']}{row['year']}年{row['half']}的督促检查应于{row['due']}前完成，已逾期"))
+    return out
+
+
+def training_alerts(scan: Scan) -> list[Alert]:
+    from sixhave_app.six_haves import supervision
+
+    held = supervision.class_attendance(scan.ctx, scan.today.year)
+    if not held or not held["start_date"] or held["start_date"] > scan.today:
+        return []
+    out = []
+    for b in scan.branches.values():
+        if b.get("org_type") == "党小组":
+            continue
+        for row in ev.serving(b["committee"], scan.today):
+            if row.get("post") != ev.SECRETARY:
+                continue
+            if (b["name"], row.get("member")) in held["present"]:
+                continue
+            name = row.get("member_name") or row.get("member") or "书记"
+            out.append(scan.alert("secretary_training_missed", "medium", b,
+                                  f"{b['org_name']}书记{name}未参加{scan.today.year}年全市党支部书记学习班（{held['start_date']}）",
+                                  [_branch_record(b), ev.record("Training", held["name"], "全市党支部书记学习班")]))
+    return out
+
+
+def rectification_alerts(scan: Scan) -> list[Alert]:
+    rows = scan._all("Rectification Item", [["deadline", "<", scan.today], ["workflow_state", "!=", "已验收"]],
+                     ["name", "party_org", "item_code", "problem", "deadline", "responsible_person"], order_by="deadline asc")
+    out = []
+    for r in rows:
+        b = scan.branches.get(r["party_org"])
+        if b is None:
+            continue
+        days = (scan.today - r["deadline"]).days
+        out.append(scan.alert("rectification_overdue", "high", b,
+                              f"{b['org_name']}整改项{r['item_code'] or r['name']}应于{r['deadline']}前完成，已逾期{days}天"
+                              f"（责任人：{r['responsible_person'] or '未填'}）",
+                              [ev.record("Rectification Item", r["name"], (r["problem"] or "")[:60])]))
+    return out
+
+
 CHECKS = (term_alerts, secretary_age_alerts, org_form_alerts, collective_study_alerts, visit_alerts,
-          home_study_alerts, dues_alerts, venue_alerts, vacancy_alerts, mobile_alerts)
+          home_study_alerts, dues_alerts, venue_alerts, vacancy_alerts, mobile_alerts, inspection_alerts, training_alerts,
+          rectification_alerts)
 
 
 def alerts_for(ctx, today: dt.date, org: str | None = None) -> list[Alert]:

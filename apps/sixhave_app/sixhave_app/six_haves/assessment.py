@@ -41,6 +41,24 @@ def validate(doc) -> None:
     if not doc.template:
         doc.template = scoring.template_for(doc.ctx, int(doc.year))
     scoring.compute(doc)
+    check_submission(doc)
+
+
+def check_submission(doc) -> None:
+    """A sheet leaves 草稿 only with every item self-scored; the message names the items left blank."""
+    if not doc.flags.__dict__.get("workflow_transition"):
+        return
+    before = doc.get_original() or {}
+    if (before.get("workflow_state") or "草稿") != "草稿" or doc.workflow_state in (None, "", "草稿"):
+        return
+    blank = [row for row in doc.items if row.self_score in (None, "")]
+    if not doc.items:
+        raise ValidationError("达标自评表没有评分项，不能提交")
+    if blank:
+        names = "、".join(f"{row.code} {row.content}" for row in blank)
+        head = (f"达标自评表还没有填写任何自评得分，不能提交（共 {len(blank)} 项）" if len(blank) == len(doc.items)
+                else f"有 {len(blank)} 个评分项未填写自评得分，不能提交")
+        raise ValidationError(f"{head}：{names}")
 
 
 def on_update(doc) -> None:

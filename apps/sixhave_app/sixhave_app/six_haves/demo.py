@@ -855,11 +855,13 @@ def has_branches(ctx) -> int:
 
 
 def generate(ctx, *, branches: int, year: int, seed: int, progress: Progress | None = None,
-             today: dt.date | None = None) -> dict:
+             today: dt.date | None = None, cycle: bool = False) -> dict:
     """Make the demo data set on an empty site (see the module's docstring); commits per branch.
 
     `today` fixes "this month" for the members whose political birthday falls in it (default:
-    the real date). Returns the counts of documents made per DocType and the demo users."""
+    the real date). With `cycle` (as `sixhave demo` does unless told --no-cycle) the year is then
+    walked through every phase of the plan (demo_cycle.py); without it the year's records stop
+    before the programme's own documents, for callers that make those themselves. Returns the counts of documents made per DocType and the demo users."""
     if branches < 1:
         raise ValidationError("演示数据：党组织数量至少为 1")
     existing = has_branches(ctx)
@@ -879,6 +881,11 @@ def generate(ctx, *, branches: int, year: int, seed: int, progress: Progress | N
     demo.training()
     users = demo.users()
     ctx.commit()
+    if cycle:
+        from .demo_cycle import run as run_cycle
+
+        run_cycle(demo)  # the year through every phase of the plan
+        ctx.commit()
     return {"counts": dict(sorted(demo.counts.items())), "users": users,
             "branches": [b.name for b in demo.branches], "year": year, "seed": seed}
 
@@ -888,8 +895,10 @@ def generate(ctx, *, branches: int, year: int, seed: int, progress: Progress | N
 @click.option("--year", default=dt.date.today().year, show_default=True, type=int, help="数据所属年度")
 @click.option("--seed", default=1, show_default=True, type=int, help="随机种子：相同种子生成相同数据")
 @click.option("--if-empty", is_flag=True, help="站点已有党组织时什么也不做")
+@click.option("--cycle/--no-cycle", default=True, show_default=True,
+              help="把这一年走完各阶段（实施方案、自查摸底、整改、申报考核、公示授牌、督促检查）")
 @click.pass_obj
-def demo_command(obj, branches, year, seed, if_empty):
+def demo_command(obj, branches, year, seed, if_empty, cycle):
     """装入演示数据：组织树、党组织、党员、一年的台账和各角色的演示账号。"""
     import time
 
@@ -905,12 +914,13 @@ def demo_command(obj, branches, year, seed, if_empty):
             existing = has_branches(ctx)
             if existing and if_empty:
                 console.print(f"站点 {site.name} 已有 {existing} 个党组织，未装入演示数据")
+                print_accounts(console, accounts(ctx))
                 return
             started = time.monotonic()
             with Bar(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                      TimeElapsedColumn(), console=console, transient=True) as bar:
                 task = bar.add_task("演示数据", total=branches)
-                result = generate(ctx, branches=branches, year=year, seed=seed,
+                result = generate(ctx, branches=branches, year=year, seed=seed, cycle=cycle,
                                   progress=lambda text, done, total: bar.update(task, description=text, completed=done,
                                                                                 total=total))
             seconds = time.monotonic() - started
@@ -923,10 +933,33 @@ def demo_command(obj, branches, year, seed, if_empty):
     for doctype, count in result["counts"].items():
         counts.add_row(doctype, str(count))
     console.print(counts)
-    users = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）")
-    users.add_column("账号", no_wrap=True)  # a login must be readable whole, whatever the width
+    print_accounts(console, result["users"])
+
+
+def accounts(ctx) -> list[dict]:
+    """The demo accounts a site holds (those the demo made), with role and scope."""
+    rows = ctx.get_all("User", filters=[["name", "like", f"%@{MAIL_DOMAIN}"]], fields=["name", "full_name"],
+                       order_by="creation asc", ignore_permissions=True, limit_page_length=0)
+    out = []
+    for row in rows:
+        roles = ctx.get_all("Has Role", filters={"parent": row["name"], "parenttype": "User"}, pluck="role",
+                            ignore_permissions=True)
+        scope = ctx.get_all("User Permission", filters={"user": row["name"], "allow": "Org Unit"}, pluck="for_value",
+                            ignore_permissions=True)
+        out.append({"user": row["name"], "password": DEMO_PASSWORD, "role": "、".join(roles),
+                    "scope": "、".join(scope) or "全市（不限）", "name": row["full_name"]})
+    return out
+
+
+def print_accounts(console, users: list[dict]) -> None:
+    from rich.table import Table
+
+    if not users:
+        return
+    table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）")
+    table.add_column("账号", no_wrap=True)  # a login must be readable whole, whatever the width
     for column in ("角色", "数据范围", "姓名"):
-        users.add_column(column)
-    for row in result["users"]:
-        users.add_row(row["user"], row["role"], row["scope"], row["name"])
-    console.print(users)
+        table.add_column(column)
+    for row in users:
+        table.add_row(row["user"], row["role"], row["scope"], row["name"])
+    console.print(table)

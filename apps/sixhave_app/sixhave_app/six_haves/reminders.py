@@ -16,10 +16,12 @@ REVIEW_ROLES = ["区级管理员", "区级审核员", "单位审核员"]
 DEADLINE_DAYS = 3  # remind this many days before a review deadline, and every day once it has passed
 
 
-def _day(as_of) -> dt.date:
+def _day(as_of, ctx=None) -> dt.date:
     if isinstance(as_of, dt.date):
         return as_of
-    return dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
+    if as_of:
+        return dt.date.fromisoformat(str(as_of))
+    return ctx.today() if ctx is not None else dt.date.today()  # the date the site is told
 
 
 def _sent_today(ctx, user: str, subject: str, day: dt.date) -> bool:
@@ -41,7 +43,7 @@ def _readers(ctx, roles: list[str], doctype: str, values: dict) -> list[str]:
 
 def daily_alerts(ctx, job=None, as_of=None) -> dict:
     """每日提醒: a digest of each branch's alerts to its secretary and committee members."""
-    day = _day(as_of)
+    day = _day(as_of, ctx)
     by_branch: dict[str, list] = {}
     for alert in alert_rules.alerts_for(ctx, day):
         by_branch.setdefault(alert.party_org, []).append(alert)
@@ -60,7 +62,7 @@ def daily_alerts(ctx, job=None, as_of=None) -> dict:
 
 def deadline_reminders(ctx, job=None, as_of=None) -> dict:
     """截止提醒: review items due within DEADLINE_DAYS days, or overdue, to those who can act."""
-    day = _day(as_of)
+    day = _day(as_of, ctx)
     table = ctx.table("Workflow Action")
     rows = ctx.conn.execute(sa.select(table.c.name, table.c.reference_doctype, table.c.reference_name,
                                       table.c.workflow_state, table.c.due_date, table.c.user)
@@ -92,7 +94,7 @@ def deadline_reminders(ctx, job=None, as_of=None) -> dict:
 
 def term_expiry_reminders(ctx, job=None, as_of=None) -> dict:
     """换届提醒: branches whose committee term has ended or ends soon, to the branch and its district."""
-    day = _day(as_of)
+    day = _day(as_of, ctx)
     due = [a for a in alert_rules.alerts_for(ctx, day) if a.kind in ("term_expired", "term_ending")]
     sent = 0
     for i, alert in enumerate(due, start=1):

@@ -150,9 +150,13 @@ def compute(doc) -> None:
 
 def rectification_from(ctx, assessment) -> list[str]:
     """Every item that lost points at any level becomes a rectification item (once)."""
+    from sixhave_app.six_haves import rectification
+
     made = []
-    existing = set(ctx.get_all("Rectification Item", filters={"self_assessment": assessment.name}, pluck="item_code",
-                               ignore_permissions=True))
+    # one item per lost item and year: the July self-check may already have opened it
+    existing = set(ctx.get_all("Rectification Item", filters={"party_org": assessment.party_org, "year": assessment.year},
+                               pluck="item_code", ignore_permissions=True))
+    who = rectification.defaults(ctx, assessment.party_org, int(assessment.year))
     for row in assessment.items:
         losses = [(level, _d(row.points) - _d(row.get(f"{level}_score"))) for level in LEVELS
                   if row.get(f"{level}_score") is not None and _d(row.get(f"{level}_score")) < _d(row.points)]
@@ -164,7 +168,7 @@ def rectification_from(ctx, assessment) -> list[str]:
                            self_assessment=assessment.name, item_code=row.code,
                            source={"self": "自评", "district": "区级审核", "city": "市级考评"}[level], lost_points=lost,
                            problem=f"{row.code} {row.content}：{LEVEL_WORDS[level]}失 {lost} 分" + (f"（{remark}）" if remark else ""),
-                           task=f"对照标准整改：{row.standard or row.content}")
+                           task=f"对照标准整改：{row.standard or row.content}", **who)
         item.flags.ignore_permissions = True  # made by the review, for the branch to work on
         item.insert()
         made.append(item.name)

@@ -12,7 +12,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from .. import data_export, excel, jobs, permissions
-from ..errors import DoesNotExistError, ValidationError
+from ..errors import DoesNotExistError, PermissionError, ValidationError
 from .request import parse_json_arg, truthy
 from .responses import Reply
 from .whitelist import whitelist
@@ -67,6 +67,8 @@ def export_query(ctx, doctype=None, fields=None, filters=None, order_by=None, fi
                  title=None, **kwargs) -> Reply:
     doctype = _doctype(ctx, doctype)
     meta = ctx.meta(doctype)
+    if meta.istable:  # a table's rows, for whoever can read their documents
+        return child_export(ctx, doctype, fields, filters, order_by, file_format_type, title, kwargs.get("parent_doctype"))
     permissions.check(ctx, doctype, "export")
     chosen, children = export_fields(doctype, fields)
     filters = parse_json_arg(filters, "filters")
@@ -143,6 +145,60 @@ def table_file(name: str, columns: list[tuple[str, str]], rows: list[dict], file
     if kind not in ("excel", "xlsx"):
         raise ValidationError("file_format_type 应为 Excel 或 CSV", field="file_format_type")
     return _attachment(excel.rows_to_xlsx(name, columns, rows), f"{name}.xlsx", XLSX)
+
+
+def child_export(ctx, child: str, fields, filters, order_by, file_format_type, title, parent_doctype) -> Reply:
+    meta = ctx.meta(child)
+    chosen = export_fields(child, fields)[0] or [f.fieldname for f in meta.data_fields if f.in_list_view]
+    rows = child_rows(ctx, child, chosen, parse_json_arg(filters, "filters"), order_by, parent_doctype)
+    columns = [(k, meta.label_of(k)) for k in chosen]
+    return table_file(jobs.safe_filename(title or meta.display_name), columns, rows, file_format_type)
+
+
+def parent_doctype_of(ctx, child: str, given: str | None = None) -> str:
+    """The DocType whose table field holds `child` rows (the one named, when it does)."""
+    holders = [name for name in ctx.site.metas.all_names() if not ctx.meta(name).istable
+               and any(tf.options == child for tf in ctx.meta(name).table_fields)]
+    if given:
+        if given not in holders:
+            raise ValidationError(f"{given} 没有 {ctx.meta(child).display_name} 子表")
+        return given
+    if len(holders) != 1:
+        raise ValidationError(f"请指定 parent_doctype（{ctx.meta(child).display_name} 属于：{'、'.join(holders) or '无'}）")
+    return holders[0]
+
+
+def child_rows(ctx, child: str, fields: list, filters, order_by, parent_doctype: str | None = None) -> list[dict]:
+    """A child table's rows are the parent's: whoever can read a document can export its rows
+    (the fields of the levels they may read), and only the rows of documents they can read."""
+    parent = parent_doctype_of(ctx, child, parent_doctype)
+    permissions.check(ctx, parent, "read")
+    meta = ctx.meta(child)
+    levels = permissions.rights_for(ctx, parent).readable_levels() | {0}
+    wanted = [f for f in fields if isinstance(f, str)]
+    for name in wanted:
+        field = meta.get_field(name)
+        if field is not None and (field.permlevel or 0) not in levels and not permissions.is_unrestricted(ctx):
+            raise PermissionError(f"没有权限读取{meta.display_name}的字段 “{meta.label_of(name)}”", field=name)
+    rows = ctx.get_all(child, fields=list(dict.fromkeys([*wanted, "parent"])),
+                       filters=[*(_as_list(filters)), ["parenttype", "=", parent]],
+                       order_by=order_by or "parent asc, idx asc", limit_page_length=0, ignore_permissions=True)
+    parents = sorted({r["parent"] for r in rows})
+    readable: set[str] = set()
+    for start in range(0, len(parents), 1000):
+        readable |= set(ctx.get_list(parent, filters=[["name", "in", parents[start:start + 1000]]], pluck="name",
+                                     limit_page_length=0))
+    keep_parent = "parent" in wanted
+    return [{k: v for k, v in r.items() if keep_parent or k != "parent"} for r in rows if r["parent"] in readable]
+
+
+def _as_list(filters) -> list:
+    if not filters:
+        return []
+    if isinstance(filters, dict):
+        return [[k, *(v if isinstance(v, (list, tuple)) and len(v) == 2 and isinstance(v[0], str) else ["=", v])]
+                for k, v in filters.items()]
+    return list(filters)
 
 
 def _csv_cell(value):

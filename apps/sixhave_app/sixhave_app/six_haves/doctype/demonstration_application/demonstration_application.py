@@ -5,6 +5,7 @@ from sixhave_app.six_haves import demonstration
 class DemonstrationApplication(Document):
     def validate(self):
         demonstration.validate_application(self)
+        demonstration.check_award(self)
 
     def on_submit(self):
         if self.workflow_state == "授牌":
