@@ -37,7 +37,7 @@ def year(site, world):
         items = ctx.table("Rectification Item")
         for key, state in (("B", "已完成"), ("B", "待整改"), ("C", "整改中")):
             name = ctx.insert({"doctype": "Rectification Item", "party_org": made[key], "year": YEAR, "problem": f"{key}的问题",
-                               "deadline": f"{YEAR}-09-30"}).name
+                               "responsible_person": "王建国", "deadline": f"{YEAR}-09-30"}).name
             ctx.conn.execute(items.update().where(items.c.name == name).values(workflow_state=state))
         app = ctx.new_doc("Demonstration Application", party_org=made["A"], year=YEAR, brand="品牌")
         app.flags.ignore_permissions = True

@@ -96,12 +96,14 @@ def test_the_demonstration_application_form(site, paper):
 
 def test_the_three_rectification_lists(site, paper):
     with site.context() as ctx:
+        ctx.flags["as_of"] = f"{YEAR}-08-01"  # the lists are drawn up in the July self-check of that year
         for code, problem in (("3.1", "三会一课记录不全"), ("4.2", "集体学习缺两个月")):
             ctx.insert({"doctype": "Rectification Item", "party_org": paper["org"], "year": YEAR, "item_code": code,
                         "problem": problem, "task": f"整改：{problem}", "responsible_person": "王建国",
                         "responsible_department": "支委会", "deadline": "2018-09-30", "lost_points": 1})
         ctx.insert({"doctype": "Rectification Item", "party_org": paper["foreign"], "year": YEAR, "item_code": "1.1",
-                    "problem": "别区的问题", "task": "别区的任务"})
+                    "problem": "别区的问题", "task": "别区的任务", "responsible_person": "李四",
+                    "deadline": f"{YEAR}-09-30"})
     whole = squeeze("".join(pages_text(pdf_of(site, paper["reviewer"], "Party Organization", paper["org"], "整改清单",
                                               year=str(YEAR)))))
     for label in ("整改清单", "问题清单", "任务清单", "责任清单", "责任部门", "责任人", "整改时限"):
