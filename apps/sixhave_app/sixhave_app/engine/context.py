@@ -6,7 +6,8 @@ success and rolls back on error; callbacks registered with `after_commit` run af
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -31,6 +32,7 @@ class Context:
         self.link_access: dict[tuple[str, bool], set[str]] = {}  # links.readable: names this user may link to
         self.pending_errors: list[dict] = []  # error_log.record: written at commit, or after a rollback
         self.error_keys: set = set()
+        self._borrowed = False  # made by as_user: the transaction belongs to another context
 
     # ----------------------------------------------------------------- transaction
     @property
@@ -57,6 +59,8 @@ class Context:
         self.close()
 
     def commit(self) -> None:
+        if self._borrowed:
+            raise RuntimeError("a context made by as_user cannot commit: its transaction belongs to the outer context")
         if self.pending_errors:
             from . import error_log
 
@@ -70,6 +74,8 @@ class Context:
             callback()
 
     def rollback(self) -> None:
+        if self._borrowed:
+            raise RuntimeError("a context made by as_user cannot roll back: its transaction belongs to the outer context")
         if self._tx is not None:
             self._tx.rollback()
             self._tx = None
@@ -99,6 +105,22 @@ class Context:
         """A savepoint: one document operation either happens whole or not at all, even inside
         a larger transaction whose caller catches the error and goes on."""
         return self.conn.begin_nested()
+
+    @contextmanager
+    def as_user(self, user: str, *, roles: list[str] | None = None) -> Iterator["Context"]:
+        """Act as `user` inside this context's transaction: the same connection and view of the
+        data (uncommitted rows included), that user's roles, scope and permissions. Work done as
+        the other user is part of this unit of work: its after-commit callbacks, version bumps and
+        error records are this context's, committed or rolled back with it."""
+        other = Context(self.site, user=user, write=self.write, lang=self.lang, roles=roles)
+        other._conn, other._tx = self.conn, self._tx
+        other.flags, other._after_commit = self.flags, self._after_commit
+        other.pending_errors, other.error_keys = self.pending_errors, self.error_keys
+        other._borrowed = True
+        try:
+            yield other
+        finally:
+            other._conn = other._tx = None
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

@@ -9,7 +9,6 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 
 from . import permissions
-from .context import Context
 
 log = logging.getLogger("sixhave.notifications")
 
@@ -23,12 +22,8 @@ def users_with_roles(ctx, roles: list[str]) -> list[str]:
 
 
 def can_see(ctx, user: str, doctype: str, values: dict) -> bool:
-    other = Context(ctx.site, user=user)
-    other._conn, other._tx = ctx._conn, ctx._tx
-    try:
+    with ctx.as_user(user) as other:
         return permissions.has_permission(other, doctype, "read", values)
-    finally:
-        other._conn = other._tx = None
 
 
 def notify_state(ctx, doctype: str, name: str, state: str, roles: list[str], actor: str) -> list[str]:

@@ -198,8 +198,6 @@ def done(ctx, *, doctype: str | None = None, start: int = 0, page_length: int = 
 # --------------------------------------------------------------------------- 转办
 def delegate(ctx, item_name: str, to_user: str, comment: str | None = None) -> dict:
     """Hand one of my queue items to another user holding a permitted role and the same scope."""
-    from .context import Context
-
     item = ctx.get_doc("Workflow Action", item_name)
     if item.status != "Open":
         raise ValidationError("该待办已处理，不能转办")
@@ -209,16 +207,12 @@ def delegate(ctx, item_name: str, to_user: str, comment: str | None = None) -> d
     if not ctx.exists("User", to_user):
         raise DoesNotExistError(f"用户 “{to_user}” 不存在")
     permitted = {r.role for r in item.permitted_roles}
-    other = Context(ctx.site, user=to_user)
-    other._conn, other._tx = ctx._conn, ctx._tx  # the same transaction: one view of the data
-    try:
+    with ctx.as_user(to_user) as other:  # the same transaction: one view of the data
         if not permitted & set(other.roles):
             raise ValidationError(f"{to_user} 没有处理此事项的角色（需要：{'、'.join(sorted(permitted))}）")
         scope = lambda c: {(r.allow, r.for_value, r.hide_descendants) for r in permissions.scope_rules(c)}  # noqa: E731
         if scope(other) != scope(ctx) and not permissions.is_unrestricted(other):
             raise ValidationError(f"{to_user} 与您的负责范围不同，不能转办")
-    finally:
-        other._conn = other._tx = None
     item.user = to_user
     item.delegated_by = ctx.user
     item.flags.ignore_permissions = True
