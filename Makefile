@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 SITE   ?= default
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist): one worker per core, each with its own databases and
+# Redis prefixes; the browser tests stay together in one worker (--dist loadgroup).
+PYTEST_WORKERS ?= auto
 
 # Debian packages the Python packages and the tests need: libmariadb-dev (to build `mariadb`),
 # fonts-noto-cjk (Chinese PDFs), chromium (browser tests); nodejs and npm when node is missing
@@ -59,7 +62,7 @@ run: install
 	@$(BIN)/sixhave --site $(SITE) serve --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench

@@ -1,8 +1,10 @@
 """Test fixtures: real sites on real databases (SQLite files and MariaDB), real Redis.
 
-Every site a test makes gets its own database (MariaDB: `sixhave_t_<hex>`) and Redis key prefix,
-removed afterwards. With SIXHAVE_REQUIRE_SERVICES=1 (as in CI) a missing MariaDB or Redis fails
-the run instead of skipping its tests.
+Every site a test makes gets its own database (MariaDB: `sixhave_t_<worker>_<hex>`) and Redis key
+prefix, removed afterwards; under pytest-xdist (`make test` runs `-n auto`) the worker's id
+(`gw0`, `gw1`…; `main` without xdist) is part of every name, so that workers never share one.
+With SIXHAVE_REQUIRE_SERVICES=1 (as in CI) a missing MariaDB or Redis fails the run instead of
+skipping its tests.
 """
 from __future__ import annotations
 
@@ -23,6 +25,15 @@ REDIS_URL = os.environ.get("SIXHAVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("SIXHAVE_REQUIRE_SERVICES") == "1"
 TEST_APPS = ["sixhave_app", "sixhave_test_app"]
 ADMIN_PASSWORD = "admin-test-pw"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # pytest-xdist's worker id
+
+
+def pytest_collection_modifyitems(items):
+    """The browser tests share one demo world per backend (tests/desk/conftest.py): under xdist
+    (`--dist loadgroup`) they all run in one worker, which builds it once."""
+    for item in items:
+        if item.nodeid.startswith("tests/desk/"):
+            item.add_marker(pytest.mark.xdist_group("desk"))
 
 
 def _unavailable(what: str, why: Exception | str):
@@ -69,7 +80,7 @@ class SiteFactory:
             _check_mariadb()
         if redis:
             _check_redis()
-        name = uuid.uuid4().hex[:12]
+        name = f"{WORKER}_{uuid.uuid4().hex[:12]}"
         config = {"apps": apps or TEST_APPS}
         if redis:
             config["redis_prefix"] = f"sixhave_test:{name}:"
