@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from . import expressions
 from .errors import MetaError
+from .standard import CHILD_COLUMNS, STANDARD_COLUMNS
 
 SAMPLE_TEXT = "示例"
 WORKFLOW_NAMES = ("doc", "user", "roles", "count", "today", "now")
@@ -72,8 +73,6 @@ def _sample_value(f, now):
 
 # --------------------------------------------------------------------------- expressions
 def _known_columns(metas, meta) -> set[str]:
-    from .meta import CHILD_COLUMNS, STANDARD_COLUMNS
-
     names = {f.fieldname for f in meta.fields if f.fieldname} | set(STANDARD_COLUMNS) | set(CHILD_COLUMNS)
     return names | {"doctype", "workflow_state"}
 
@@ -125,11 +124,9 @@ def check_condition(ctx, meta, text: str, *, where: str, helpers: dict) -> None:
 RULE_KEYS = (("depends_on", "显示条件"), ("mandatory_depends_on", "必填条件"), ("read_only_depends_on", "只读条件"))
 
 
-def check_doctype_rules(metas, data: dict, *, where: str) -> None:
-    """Every rule and the naming rule of a DocType definition (validate_doctype_dict calls this)."""
-    from .meta import Meta
-
-    meta = Meta(data)
+def check_doctype_rules(metas, meta, *, where: str) -> None:
+    """Every rule and the naming rule of a DocType definition (a Meta built from it;
+    meta.validate_doctype_dict calls this)."""
     for f in meta.fields:
         for key, word in RULE_KEYS:
             text = getattr(f, key, None)

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import fieldtypes
+from .admin_checks import check_doctype_rules
 from .errors import DoesNotExistError, MetaError
-
-STANDARD_COLUMNS = ("name", "creation", "modified", "modified_by", "owner", "docstatus", "idx")
-CHILD_COLUMNS = ("parent", "parenttype", "parentfield")
-TREE_COLUMNS = ("lft", "rgt", "is_group", "old_parent")
+from .standard import CHILD_COLUMNS, STANDARD_COLUMNS, TREE_COLUMNS  # noqa: F401 - re-exported
 RESERVED = set(STANDARD_COLUMNS) | set(CHILD_COLUMNS) | {"doctype", "_user_tags", "_comments"}
 
 DOCTYPE_KEYS = ("name", "module", "fields", "permissions", "istable", "issingle", "is_submittable",
@@ -341,9 +339,7 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")
-    from .admin_checks import check_doctype_rules
-
-    check_doctype_rules(metas, data, where=where)  # depends_on rules and the naming rule, tried on a sample
+    check_doctype_rules(metas, Meta(data), where=where)  # depends_on rules and the naming rule, tried on a sample
 
 
 # --------------------------------------------------------------------------- loading
