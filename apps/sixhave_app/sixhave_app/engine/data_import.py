@@ -19,7 +19,7 @@ from typing import Callable
 
 from . import columns as cols
 from . import excel, fieldtypes, links, permissions
-from .document import _same
+from .values import same
 from .errors import DoesNotExistError, PermissionError, SixhaveError, ValidationError
 
 INSERT, UPDATE = "Insert New Records", "Update Existing Records"
@@ -395,7 +395,7 @@ def _apply(ctx, meta, parsed: Parsed, import_type: str, submit: bool):
 def _unchanged(meta, ctx, before: dict, doc) -> bool:
     after = doc.as_dict(convert=False)
     for f in meta.data_fields:
-        if not _same(before.get(f.fieldname), after.get(f.fieldname)):
+        if not same(before.get(f.fieldname), after.get(f.fieldname)):
             return False
     for tf in meta.table_fields:
         old, new = before.get(tf.fieldname) or [], after.get(tf.fieldname) or []
@@ -403,7 +403,7 @@ def _unchanged(meta, ctx, before: dict, doc) -> bool:
             return False
         child = ctx.meta(tf.options)
         for a, b in zip(old, new):
-            if a.get("name") != b.get("name") or any(not _same(a.get(f.fieldname), b.get(f.fieldname)) for f in child.data_fields):
+            if a.get("name") != b.get("name") or any(not same(a.get(f.fieldname), b.get(f.fieldname)) for f in child.data_fields):
                 return False
     return True
 

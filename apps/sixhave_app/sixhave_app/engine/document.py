@@ -8,15 +8,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import importlib
-import json
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, Iterable
 
-from . import fieldtypes, naming, server_fields, storage, tree, validation
+from . import fieldtypes, naming, server_fields, storage, trash, tree, validation, versioning
 from .docstatus import DocStatus
 from .errors import DocstatusTransitionError, DuplicateEntryError, TimestampMismatchError, UpdateAfterSubmitError, ValidationError
 from .meta import CHILD_COLUMNS, STANDARD_COLUMNS
+from .values import same, to_json_value
 
 HOOKS = ("before_validate", "validate", "before_insert", "after_insert", "on_update", "before_submit",
          "on_submit", "before_cancel", "on_cancel", "on_trash", "after_delete",
@@ -273,8 +272,6 @@ class Document:
             if (before.get(parent_field) or None) != (self.get(parent_field) or None):
                 tree.on_move(ctx, self, before.get(parent_field))
         if self.meta.track_changes:
-            from . import versioning
-
             versioning.record(ctx, self, before)
         self.run_method({"update": "on_update", "submit": "on_submit", "cancel": "on_cancel",
                          "update_after_submit": "on_update_after_submit"}[action])
@@ -287,7 +284,7 @@ class Document:
         for f in self.meta.data_fields:
             if f.allow_on_submit or f.fieldname in ("modified", "modified_by", "idx"):
                 continue
-            if not _same(before.get(f.fieldname), self.get(f.fieldname)):
+            if not same(before.get(f.fieldname), self.get(f.fieldname)):
                 raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，字段 “{f.display_label}” 不能再修改",
                                              field=f.fieldname)
         for tf in self.meta.table_fields:
@@ -300,7 +297,7 @@ class Document:
                 raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，子表 “{tf.display_label}” 不能增删行")
             for old, new in zip(old_rows, new_rows):
                 for f in child_meta.data_fields:
-                    if not f.allow_on_submit and not _same(old.get(f.fieldname), new.get(f.fieldname)):
+                    if not f.allow_on_submit and not same(old.get(f.fieldname), new.get(f.fieldname)):
                         raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，子表 “{tf.display_label}” 第 {new.get('idx')} 行的 “{f.display_label}” 不能再修改")
 
     def submit(self) -> "Document":
@@ -348,8 +345,6 @@ class Document:
         return cls(self.ctx, self.doctype, fresh)
 
     def delete(self) -> None:
-        from . import trash
-
         trash.delete_doc(self.ctx, self.doctype, self.name)
 
     def reload(self) -> "Document":
@@ -405,27 +400,3 @@ def _clean_name(name: str, meta) -> str:
     if len(name) > 140:
         raise ValidationError(f"{meta.display_name}：名称过长（最多 140 字）")
     return name
-
-
-def _same(a, b) -> bool:
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
-        return Decimal(repr(a) if isinstance(a, float) else a) == Decimal(repr(b) if isinstance(b, float) else b)
-    return a == b
-
-
-def to_json_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return value
-
-
-def json_dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=to_json_value)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from . import storage
-from .document import to_json_value
+from .values import to_json_value
 from .meta import CHILD_COLUMNS
 
 CUSTOMISATION_DOCTYPES = ("Custom Field", "Property Setter")

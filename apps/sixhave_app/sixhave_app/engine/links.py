@@ -24,6 +24,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .errors import LinkValidationError, PermissionError
+from .rights import rights_for
+from .users import ADMIN
 
 BATCH = 500
 
@@ -61,10 +63,8 @@ def readable(ctx, doctype: str, names, *, scoped: bool = True) -> set[str]:
             if scoped:
                 conditions = ctx.site.permission_conditions(ctx, doctype, table, "read")
             else:
-                from . import permissions
-
-                rights = permissions.rights_for(ctx, doctype)
-                if not (ctx.user == permissions.ADMIN or rights.has("read") or rights.has("select")):
+                rights = rights_for(ctx, doctype)
+                if not (ctx.user == ADMIN or rights.has("read") or rights.has("select")):
                     raise PermissionError(f"没有权限选择{meta.display_name}")
                 conditions = []
         except PermissionError:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .errors import DoesNotExistError, PermissionError
+from .rights import parent_doctypes, rights_for
 from .users import ADMIN
 
 SEES_ALL = frozenset({"System Manager"})
@@ -49,11 +50,9 @@ def belongs(ctx, meta, values: dict) -> bool:
 
 def child_conditions(ctx, child: str, table, ptype: str) -> list:
     """Rows of child DocType `child` whose parent the user may read, whichever DocType holds it."""
-    from . import permissions
-
     clauses = []
-    for parent in permissions.parent_doctypes(ctx, child):
-        rights = permissions.rights_for(ctx, parent)
+    for parent in parent_doctypes(ctx, child):
+        rights = rights_for(ctx, parent)
         if not (rights.has("read") or rights.has("select")):
             continue
         holder = ctx.table(parent).alias(f"parent_of_{len(clauses)}")
@@ -74,9 +73,7 @@ def child_conditions(ctx, child: str, table, ptype: str) -> list:
 def check_child_row(ctx, doc) -> None:
     """One child row asked for by name: its parent must exist, hold it, and be readable."""
     parenttype, parent = doc.get("parenttype"), doc.get("parent")
-    from . import permissions
-
-    if not parenttype or not parent or parenttype not in permissions.parent_doctypes(ctx, doc.doctype):
+    if not parenttype or not parent or parenttype not in parent_doctypes(ctx, doc.doctype):
         raise DoesNotExistError(f"{doc.meta.display_name} “{doc.name}” 不存在", doctype=doc.doctype, name=doc.name)
     try:
         ctx.get_doc(parenttype, parent)  # the parent's read guard: right, scope, owner, personal

@@ -1,6 +1,6 @@
 """One permission model for every door: role rights per DocType (DocPerm, or Custom DocPerm when
-an administrator has overridden them), `if_owner`, field permission levels, and org scope from
-User Permission documents as nested-set range predicates.
+an administrator has overridden them; rights.py), `if_owner`, field permission levels, and org
+scope from User Permission documents as nested-set range predicates.
 
 The same `scope_conditions` that filters a list decides whether one document may be read,
 written, exported or printed; list, count, report, export, print, link search and background
@@ -8,15 +8,18 @@ jobs all reach data through it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from . import admin_checks, ownership
+from . import admin_checks, links, ownership
 from .docstatus import DocStatus
 from .errors import DoesNotExistError, PermissionError
-from .meta import PERM_RIGHTS, Meta
+from .rights import (Rights, hidden_fieldnames, parent_doctypes, readable_fieldnames,  # noqa: F401 - re-exported
+                     readable_levels, rights_for, strip_unreadable)
 from .users import ADMIN
+from .validation import fetch_linked_values
+from .values import same
 
 ACTION_RIGHT = {"create": "create", "update": "write", "update_after_submit": "write", "submit": "submit",
                 "cancel": "cancel", "delete": "delete", "amend": "amend"}
@@ -25,71 +28,12 @@ RIGHT_WORDS = {"read": "查看", "write": "修改", "create": "新建", "delete"
                "print": "打印", "share": "共享", "email": "发邮件", "select": "选择"}
 
 
-@dataclass
-class Rights:
-    """What a set of roles may do on one DocType: per permlevel, each right and whether it is
-    granted only on the user's own documents (`if_owner`)."""
-    levels: dict[int, dict[str, bool]] = field(default_factory=dict)  # right → owner_only
-
-    def has(self, right: str, level: int = 0) -> bool:
-        return right in self.levels.get(level, {})
-
-    def owner_only(self, right: str, level: int = 0) -> bool:
-        return self.levels.get(level, {}).get(right, False)
-
-    def readable_levels(self) -> set[int]:
-        return {lvl for lvl, rights in self.levels.items() if "read" in rights or "write" in rights}
-
-    def writable_levels(self, *, creating: bool = False) -> set[int]:
-        levels = {lvl for lvl, rights in self.levels.items() if "write" in rights}
-        if creating and self.has("create"):
-            levels.add(0)
-        return levels
-
-    def has_any_level(self, right: str) -> bool:
-        return any(right in rights for rights in self.levels.values())
-
-
 @dataclass(frozen=True)
 class ScopeRule:
     allow: str
     for_value: str
     hide_descendants: bool
     applicable_for: str | None
-
-
-def _perm_rows(ctx, meta: Meta) -> list[dict]:
-    custom = ctx.site.perm_cache.get(("custom_docperm",))
-    if custom is None:
-        table = ctx.table("Custom DocPerm")
-        custom = {}
-        for row in ctx.conn.execute(sa.select(table)).mappings():
-            custom.setdefault(row["parent_doctype"], []).append(dict(row))
-        ctx.site.perm_cache[("custom_docperm",)] = custom
-    # an administrator's Custom DocPerm replaces the DocType's rows; apps may add rows (hooks.permissions)
-    return custom.get(meta.name) or [*meta.permissions, *ctx.site.hooks.permissions.get(meta.name, ())]
-
-
-def rights_for(ctx, doctype: str, roles=None) -> Rights:
-    roles = frozenset(ctx.roles if roles is None else roles)
-    key = ("rights", doctype, roles)
-    cached = ctx.site.perm_cache.get(key)
-    if cached is not None:
-        return cached
-    meta = ctx.meta(doctype)
-    rights = Rights()
-    for row in _perm_rows(ctx, meta):
-        if row.get("role") not in roles:
-            continue
-        level = int(row.get("permlevel") or 0)
-        granted = rights.levels.setdefault(level, {})
-        owner_only = bool(row.get("if_owner"))
-        for right in PERM_RIGHTS:
-            if row.get(right):
-                # a grant without if_owner wins over one with it
-                granted[right] = granted.get(right, True) and owner_only
-    ctx.site.perm_cache[key] = rights
-    return rights
 
 
 def is_unrestricted(ctx) -> bool:
@@ -367,9 +311,6 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
     if action in ("create", "update", "update_after_submit"):
         # every link written must name a record this user may read; then the fields fetched from
         # links (e.g. a record's org from its branch) count for the scope
-        from . import links
-        from .validation import fetch_linked_values
-
         links.check(ctx, doc, before)
         fetch_linked_values(doc)
     if action in ("create", "update", "update_after_submit") and not in_scope(
@@ -386,9 +327,7 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
 
 
 def _changed(old, new) -> bool:
-    from .document import _same
-
-    return not _same(old, new)
+    return not same(old, new)
 
 
 def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> None:
@@ -426,68 +365,6 @@ def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> No
                 if _changed(prior.get(f.fieldname), row.get(f.fieldname)):
                     raise PermissionError(f"没有权限修改{doc.meta.display_name}第 {row.get('idx')} 行的 “{f.display_label}”"
                                           f"（权限级别 {f.permlevel}）", field=f.fieldname)
-
-
-def parent_doctypes(ctx, child: str) -> list[str]:
-    """The DocTypes with a Table (or Table MultiSelect) field of child DocType `child`."""
-    key = ("parents", child)
-    cached = ctx.site.perm_cache.get(key)
-    if cached is None:
-        metas = ctx.site.metas
-        cached = [name for name in metas.all_names() if any(tf.options == child for tf in metas.get(name).table_fields)]
-        ctx.site.perm_cache[key] = cached
-    return cached
-
-
-def readable_levels(ctx, doctype: str, *, parent: str | None = None) -> frozenset[int]:
-    """Permission levels whose fields the user may read. A child DocType's levels are its
-    parent's (`parent`, or every DocType holding it: a level readable on all of them)."""
-    meta = ctx.meta(doctype)
-    if meta.istable:
-        parents = [parent] if parent else parent_doctypes(ctx, doctype)
-        levels = None
-        for p in parents:
-            mine = frozenset(rights_for(ctx, p).readable_levels() | {0})
-            levels = mine if levels is None else levels & mine
-        return levels or frozenset({0})
-    return frozenset(rights_for(ctx, doctype).readable_levels() | {0})
-
-
-def hidden_fieldnames(ctx, doctype: str, *, parent: str | None = None) -> frozenset[str]:
-    """Fields of `doctype` at permission levels the user cannot read (none for system work)."""
-    if ctx.ignore_permissions or ctx.user == ADMIN:
-        return frozenset()
-    key = ("hidden", doctype, parent, frozenset(ctx.roles))
-    cached = ctx.site.perm_cache.get(key)
-    if cached is None:
-        levels = readable_levels(ctx, doctype, parent=parent)
-        cached = frozenset(f.fieldname for f in ctx.meta(doctype).fields if f.permlevel and f.permlevel not in levels)
-        ctx.site.perm_cache[key] = cached
-    return cached
-
-
-def strip_unreadable(ctx, doctype: str, data: dict) -> dict:
-    """Remove the fields at permission levels the user cannot read (children too)."""
-    if ctx.ignore_permissions or ctx.user == ADMIN:
-        return data
-    meta = ctx.meta(doctype)
-    row_filter = ctx.site.row_filters.get(doctype)
-    if row_filter is not None:
-        row_filter(ctx, data)
-    for fieldname in hidden_fieldnames(ctx, doctype):
-        data.pop(fieldname, None)
-    for tf in meta.table_fields:
-        hidden = hidden_fieldnames(ctx, tf.options, parent=doctype)
-        for row in data.get(tf.fieldname) or []:
-            for fieldname in hidden:
-                row.pop(fieldname, None)
-    return data
-
-
-def readable_fieldnames(ctx, doctype: str) -> set[str] | None:
-    """Fields a list may return; None when every field is readable."""
-    hidden = hidden_fieldnames(ctx, doctype)
-    return None if not hidden else set(ctx.meta(doctype).valid_columns()) - hidden
 
 
 def install(site) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import permissions, print_helpers, print_sandbox
-from .document import to_json_value
+from .values import to_json_value
 from .errors import DoesNotExistError, ValidationError
 
 STANDARD = "Standard"

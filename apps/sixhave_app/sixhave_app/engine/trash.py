@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from . import storage, tree
 from .docstatus import DocStatus
 from .errors import DocstatusTransitionError, DoesNotExistError, DuplicateEntryError, LinkExistsError, ValidationError
+from .rights import strip_unreadable
 
 NOT_ARCHIVED = {"Deleted Document", "Version"}
 # Records about documents, not references to them: they never block a delete.
@@ -112,8 +113,6 @@ def get_archive(ctx, doctype: str, name: str):
 def _filter_archive(ctx, row: dict) -> None:
     """A Deleted Document's copy, as its reader may see it: fields at permission levels the
     reader cannot read on the deleted DocType are left out."""
-    from . import permissions
-
     if "data" not in row:
         return
     doctype = row.get("deleted_doctype")
@@ -121,7 +120,7 @@ def _filter_archive(ctx, row: dict) -> None:
     if not isinstance(data, dict) or not doctype or not ctx.site.metas.exists(doctype):
         row["data"] = None
         return
-    row["data"] = permissions.strip_unreadable(ctx, doctype, dict(data))
+    row["data"] = strip_unreadable(ctx, doctype, dict(data))
 
 
 def install(site) -> None:

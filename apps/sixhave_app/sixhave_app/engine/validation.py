@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from . import expressions, fieldtypes
+from . import expressions, fieldtypes, server_fields
+from .admin_checks import rule
 from .errors import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
+from .rights import readable_fieldnames
 
 
 def _where(doc) -> str:
@@ -69,8 +71,6 @@ def missing_mandatory(doc) -> list[str]:
 def _true(expression, data, doc, f, *, default: bool) -> bool:
     if not expression:
         return True
-    from .admin_checks import rule
-
     return rule(doc.ctx, expression, data, default=default, reference=(doc.doctype, doc.name),
                 item=f"{doc.meta.name} 字段 {f.fieldname} 的条件 {expression}")
 
@@ -141,11 +141,9 @@ def fetch_linked_values(doc) -> None:
 def _hidden_fields(doc, doctype: str) -> set[str]:
     """Fields of `doctype` at permission levels the writer cannot read (none for system writes)."""
     ctx = doc.ctx
-    from . import permissions, server_fields
-
     if server_fields.trusted(doc.parent_doc if doc.meta.istable and doc.parent_doc is not None else doc):
         return set()
-    readable = permissions.readable_fieldnames(ctx, doctype)
+    readable = readable_fieldnames(ctx, doctype)
     return set() if readable is None else set(ctx.meta(doctype).valid_columns()) - readable
 
 

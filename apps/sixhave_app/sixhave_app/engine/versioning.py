@@ -1,7 +1,8 @@
 """track_changes: a Version document per save, holding a field-level diff (child rows too)."""
 from __future__ import annotations
 
-from .document import _same, to_json_value
+from .rights import hidden_fieldnames
+from .values import same, to_json_value
 
 SKIP = {"modified", "modified_by", "creation", "owner", "idx", "lft", "rgt", "docstatus"}
 
@@ -9,7 +10,7 @@ SKIP = {"modified", "modified_by", "creation", "owner", "idx", "lft", "rgt", "do
 def diff(meta, ctx, before: dict, after: dict) -> dict:
     changed = [[f.fieldname, to_json_value(before.get(f.fieldname)), to_json_value(after.get(f.fieldname))]
                for f in meta.data_fields
-               if f.fieldname not in SKIP and not _same(before.get(f.fieldname), after.get(f.fieldname))]
+               if f.fieldname not in SKIP and not same(before.get(f.fieldname), after.get(f.fieldname))]
     if before.get("docstatus") != after.get("docstatus"):
         changed.append(["docstatus", before.get("docstatus"), after.get("docstatus")])
     added, removed, row_changed = [], [], []
@@ -23,7 +24,7 @@ def diff(meta, ctx, before: dict, after: dict) -> dict:
                 continue
             cells = [[f.fieldname, to_json_value(old_rows[name].get(f.fieldname)), to_json_value(row.get(f.fieldname))]
                      for f in child_meta.data_fields
-                     if f.fieldname not in SKIP and not _same(old_rows[name].get(f.fieldname), row.get(f.fieldname))]
+                     if f.fieldname not in SKIP and not same(old_rows[name].get(f.fieldname), row.get(f.fieldname))]
             if cells:
                 row_changed.append([tf.fieldname, row.get("idx"), name, cells])
         for name, row in old_rows.items():
@@ -50,13 +51,11 @@ def record(ctx, doc, before: dict) -> None:
 def visible_diff(ctx, ref_doctype: str, data) -> dict | None:
     """A Version's diff as the reader may see it: changes of fields (and child columns) at
     permission levels the reader cannot read on `ref_doctype` are left out."""
-    from . import permissions
-
     if not isinstance(data, dict) or not ref_doctype or not ctx.site.metas.exists(ref_doctype):
         return None
     meta = ctx.meta(ref_doctype)
-    hidden = permissions.hidden_fieldnames(ctx, ref_doctype)
-    child_hidden = {tf.fieldname: permissions.hidden_fieldnames(ctx, tf.options, parent=ref_doctype) for tf in meta.table_fields}
+    hidden = hidden_fieldnames(ctx, ref_doctype)
+    child_hidden = {tf.fieldname: hidden_fieldnames(ctx, tf.options, parent=ref_doctype) for tf in meta.table_fields}
 
     def row(table: str, values: dict) -> dict:
         return {k: v for k, v in (values or {}).items() if k not in child_hidden.get(table, ())}

@@ -12,6 +12,7 @@ from . import admin_checks, expressions, permissions, storage
 from .docstatus import DocStatus
 from .errors import (DoesNotExistError, MetaError, PermissionError, TimestampMismatchError, ValidationError)
 from .users import ADMIN
+from .values import same
 
 WITHDRAW = "撤回"
 
@@ -463,11 +464,9 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
 
 
 def _changed_fields(ctx, doc, before: dict, state_field: str) -> list[str]:
-    from .document import _same
-
     skip = {"modified", "modified_by", "creation", "owner", "idx", "docstatus", state_field}
     out = [f.fieldname for f in doc.meta.data_fields
-           if f.fieldname not in skip and not _same(before.get(f.fieldname), doc.get(f.fieldname))]
+           if f.fieldname not in skip and not same(before.get(f.fieldname), doc.get(f.fieldname))]
     for tf in doc.meta.table_fields:
         child_meta = ctx.meta(tf.options)
         old_rows = {r.get("name"): r for r in before.get(tf.fieldname) or []}
@@ -477,7 +476,7 @@ def _changed_fields(ctx, doc, before: dict, state_field: str) -> list[str]:
         for row in new_rows:
             prior = old_rows.get(row.get("name"), {})
             for f in child_meta.data_fields:
-                if f.fieldname not in skip and not _same(prior.get(f.fieldname), row.get(f.fieldname)):
+                if f.fieldname not in skip and not same(prior.get(f.fieldname), row.get(f.fieldname)):
                     key = f"{tf.fieldname}.{f.fieldname}"
                     if key not in out:
                         out.append(key)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import orjson
 from starlette.responses import Response
 
-from ..document import to_json_value
+from ..values import to_json_value
 from ..errors import SixhaveError
 
 
