@@ -11,26 +11,14 @@ import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 
-from . import users
+from . import users, versions
 from .errors import AuthenticationError, TooManyRequestsError
 
 FAILED_PER_USER = 5
 FAILED_PER_ADDRESS = 20
 THROTTLE_WINDOW = dt.timedelta(minutes=10)
 SESSION_TOUCH = dt.timedelta(minutes=5)
-
-
-def sessions_table(metadata: sa.MetaData) -> sa.Table:
-    return sa.Table("tabSessions", metadata,
-                    sa.Column("sid", sa.String(140), primary_key=True),
-                    sa.Column("user", sa.String(140), index=True),
-                    sa.Column("data", sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")),
-                    sa.Column("ip_address", sa.String(140)),
-                    sa.Column("device", sa.String(40)),
-                    sa.Column("lastupdate", sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")),
-                    sa.Column("status", sa.String(20)))
 
 
 @dataclass
@@ -207,9 +195,7 @@ def generate_keys(ctx, user: str) -> dict:
     key = (auth.c.doctype == "User") & (auth.c.name == user) & (auth.c.fieldname == "api_secret")
     if ctx.conn.execute(auth.update().where(key).values(password=_digest(api_secret))).rowcount == 0:
         ctx.conn.execute(auth.insert().values(doctype="User", name=user, fieldname="api_secret", password=_digest(api_secret)))
-    from .customize import bump_version
-
-    bump_version(ctx, "perm")  # cached tokens of this user are void
+    versions.bump_version(ctx, "perm")  # cached tokens of this user are void
     return {"api_key": api_key, "api_secret": api_secret}
 
 

@@ -11,73 +11,15 @@ import re
 import sqlalchemy as sa
 
 from . import naming, schema
+from .versions import bump_version
 from .errors import MetaError, PermissionError
 from .meta import FIELD_KEYS, Meta, apply_customisations, validate_doctype_dict
-
-_LOADED_TABLES = ("DocType", "DocField", "DocPerm", "Custom Field", "Property Setter")
-
-
-def _tables(site) -> dict[str, sa.Table]:
-    return {name: schema.build_table(Meta(site.metas.sources[name].data)) for name in _LOADED_TABLES}
-
-
-def load_all(site, conn) -> tuple[list[dict], list[dict], list[dict]]:
-    """Custom DocTypes (with fields and permissions), Custom Fields and Property Setters."""
-    t = _tables(site)
-    inspector = sa.inspect(conn)
-    if not inspector.has_table(t["DocType"].name):
-        return [], [], []
-    doctypes = [dict(r) for r in conn.execute(sa.select(t["DocType"]).where(t["DocType"].c.custom == 1)).mappings()]
-    if doctypes:
-        names = [d["name"] for d in doctypes]
-        fields = conn.execute(sa.select(t["DocField"]).where(t["DocField"].c.parent.in_(names),
-                                                            t["DocField"].c.parenttype == "DocType")
-                              .order_by(t["DocField"].c.idx)).mappings().all()
-        perms = conn.execute(sa.select(t["DocPerm"]).where(t["DocPerm"].c.parent.in_(names),
-                                                          t["DocPerm"].c.parenttype == "DocType")
-                             .order_by(t["DocPerm"].c.idx)).mappings().all()
-        for d in doctypes:
-            d["fields"] = [_clean_row(f) for f in fields if f["parent"] == d["name"]]
-            d["permissions"] = [_clean_row(p) for p in perms if p["parent"] == d["name"]]
-    custom_fields = [dict(r) for r in conn.execute(sa.select(t["Custom Field"]).order_by(t["Custom Field"].c.creation)).mappings()]
-    setters = [dict(r) for r in conn.execute(sa.select(t["Property Setter"]).order_by(t["Property Setter"].c.creation)).mappings()]
-    return [_clean_row(d) for d in doctypes], custom_fields, setters
-
-
-def _clean_row(row: dict) -> dict:
-    return {k: v for k, v in row.items() if v is not None and k not in ("parent", "parenttype", "parentfield", "owner", "modified_by")}
-
 
 def mark_meta_changed(ctx) -> None:
     """Move the meta version in this transaction and reload for this context."""
     bump_version(ctx, "meta")
     ctx.site.refresh_meta(ctx.conn, force=True)
     ctx.site.metas.version = None  # uncommitted: others must not take it as the committed version
-
-
-def bump_version(ctx, kind: str) -> None:
-    """Move a cache version (meta or perm) in this transaction; publish it after the commit."""
-    from .site import VERSION_SERIES
-
-    naming.next_value(ctx, VERSION_SERIES[kind])
-    ctx.flags.setdefault("versions_changed", set()).add(kind)
-    if kind == "perm":
-        ctx.site.perm_cache.clear()
-    if not ctx.flags.get("version_publish_registered"):
-        ctx.flags["version_publish_registered"] = True
-        ctx.after_commit(lambda: _publish(ctx))
-
-
-def _publish(ctx) -> None:
-    from .site import VERSION_SERIES
-
-    series = ctx.site.system["tabSeries"]
-    kinds = ctx.flags.pop("versions_changed", set())
-    ctx.flags.pop("version_publish_registered", None)
-    with ctx.site.engine.connect() as conn:
-        for kind in kinds:
-            value = conn.execute(sa.select(series.c.current).where(series.c.name == VERSION_SERIES[kind])).scalar()
-            ctx.site.publish_version(kind, int(value or 0))
 
 
 def sync_schema(ctx, meta: Meta, renames: dict[str, str] | None = None) -> schema.SyncReport:

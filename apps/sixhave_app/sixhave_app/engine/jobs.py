@@ -62,7 +62,7 @@ def record(ctx, method: str, *, queue: str = "default", job_title: str | None = 
         raise ValueError(f"unknown queue {queue!r} (short, default, long)")
     _resolve(method)  # fail now, in the caller, for a method that does not exist
     doc = ctx.new_doc(DOCTYPE, title=job_title or method.rsplit(".", 1)[-1], method=method, queue=queue,
-                      status="queued", user=ctx.user, kwargs=_jsonable(kwargs), done=0, total=int(total or 0),
+                      status="queued", user=ctx.user, kwargs=jsonable(kwargs), done=0, total=int(total or 0),
                       attempts=0, max_retries=max(0, int(retries)), timeout=int(job_timeout or QUEUES[queue]),
                       reference_doctype=reference[0] if reference else None,
                       reference_name=reference[1] if reference else None)
@@ -102,10 +102,10 @@ def dispatch(site, name: str, *, queue: str = "default", timeout: int | None = N
         from rq import Callback, Queue, Retry
 
         Queue(queue_name(site, queue), connection=site.redis).enqueue(
-            "sixhave_app.engine.jobs.execute", args=(site.name, str(site.path.parent), name),
+            "sixhave_app.engine.worker.execute", args=(site.name, str(site.path.parent), name),
             job_id=name, job_timeout=timeout or QUEUES[queue], result_ttl=3600, failure_ttl=7 * 24 * 3600,
             retry=Retry(max=retries) if retries else None, depends_on=depends_on or None,
-            on_failure=Callback("sixhave_app.engine.jobs.on_rq_failure"), description=f"{site.name}:{name}")
+            on_failure=Callback("sixhave_app.engine.worker.on_rq_failure"), description=f"{site.name}:{name}")
         return
     for attempt in range(retries + 1):
         try:
@@ -209,7 +209,7 @@ def perform(site, name: str, *, final: bool = True, worker: str | None = None):
         values.update(result_name=result_name, result_size=size,
                       result_url=f"/api/method/sixhave.jobs.download?name={name}")
     if result is not None:
-        values["result"] = _jsonable(result)
+        values["result"] = jsonable(result)
     _update(site, name, **values)
     return result
 
@@ -231,69 +231,6 @@ def fail(site, name: str, exc: BaseException | str, *, final: bool, tb: str | No
         message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     _update(site, name, status="failed" if final else "queued", error=message[:2000], traceback=tb,
             ended_at=dt.datetime.now())
-
-
-# --------------------------------------------------------------------------- RQ entry points
-_WORKER_SITES: dict[tuple[str, str], object] = {}  # the worker process's own Site, one per site
-
-
-def bind_worker_site(site) -> None:
-    """A worker keeps one Site for its life (not one per job)."""
-    _WORKER_SITES[(site.name, str(site.path.parent))] = site
-
-
-def worker_site(site_name: str, sites_path: str):
-    site = _WORKER_SITES.get((site_name, sites_path))
-    if site is None:
-        from .site import Site
-
-        site = Site.open(site_name, Path(sites_path))
-        bind_worker_site(site)
-    if getattr(site, "_pid", None) != os.getpid():
-        # a forked work horse must not share the parent's pooled database connections
-        site.engine.dispose(close=False)
-        site._pid = os.getpid()
-    return site
-
-
-def execute(site_name: str, sites_path: str, name: str):
-    """What RQ runs: the recorded job `name` of the site."""
-    from rq import get_current_job
-
-    site = worker_site(site_name, sites_path)
-    current = get_current_job()
-    final = not (current is not None and current.retries_left)
-    return perform(site, name, final=final, worker=getattr(current, "worker_name", None))
-
-
-def on_rq_failure(rq_job, connection, exc_type, exc_value, tb):
-    """RQ's failure callback. Errors raised by the job were recorded by `perform`; this records
-    the failures the job could not see: a worker killed mid-job (RQ's abandoned-job handling)."""
-    from rq.exceptions import AbandonedJobError
-
-    if exc_type is not AbandonedJobError:
-        return
-    site_name, sites_path, name = rq_job.args
-    site = worker_site(site_name, sites_path)
-    retrying = bool(rq_job.retries_left)
-    fail(site, name, "任务执行中断（worker 进程退出）" + ("，将重试" if retrying else ""), final=not retrying)
-    discard_partials(site, name)
-
-
-def execute_scheduled(site_name: str, sites_path: str, method: str, title: str, queue: str = "long",
-                      kwargs: dict | None = None):
-    """What the scheduler enqueues (see scheduler.py): a record made at run time, then `perform`."""
-    from rq import get_current_job
-
-    site = worker_site(site_name, sites_path)
-    current = get_current_job()
-    with site.context() as ctx:
-        record = ctx.new_doc(DOCTYPE, title=title, method=method, queue=queue, status="queued", user="Administrator",
-                             kwargs=_jsonable(kwargs or {}), done=0, total=0, attempts=0, max_retries=0,
-                             timeout=QUEUES.get(queue, 600))
-        record.flags.ignore_permissions = True
-        record.insert()
-    return perform(site, record.name, worker=getattr(current, "worker_name", None))
 
 
 # --------------------------------------------------------------------------- reading
@@ -374,5 +311,5 @@ def _resolve(method: str):
     return fn
 
 
-def _jsonable(value):
+def jsonable(value):
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))

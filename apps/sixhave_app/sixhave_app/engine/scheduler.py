@@ -11,7 +11,7 @@ import uuid
 
 from rq.cron import CronScheduler
 
-from . import jobs
+from . import jobs, worker
 
 log = logging.getLogger("sixhave.scheduler")
 
@@ -65,7 +65,7 @@ class SiteScheduler(CronScheduler):
         self.holding = False
         for event in scheduled_events(site):
             title = event["method"].rsplit(".", 1)[-1]
-            self.register(jobs.execute_scheduled, event["queue"] if event["queue"] in jobs.QUEUES else "long",
+            self.register(worker.execute_scheduled, event["queue"] if event["queue"] in jobs.QUEUES else "long",
                           args=(site.name, str(site.path.parent), event["method"], title, event["queue"]),
                           interval=interval or event.get("interval"), cron=None if interval else event.get("cron"),
                           job_timeout=jobs.QUEUES["long"], name=f"{site.name}:{event['method']}",
@@ -99,7 +99,7 @@ def run(site, *, interval: int | None = None) -> None:
     """`sixhave scheduler`: runs until stopped (SIGTERM or Ctrl-C)."""
     if site.redis is None:
         raise RuntimeError("站点没有配置 redis_url：定时任务需要 Redis（sixhave new-site --redis-url …）")
-    jobs.bind_worker_site(site)
+    worker.bind_worker_site(site)
     scheduler = SiteScheduler(site, interval=interval, lock_ttl=int(site.config.get("scheduler_lock_ttl") or LOCK_TTL))
     if not scheduler.get_jobs():
         raise RuntimeError("没有定时任务：各应用的 hooks.py 未声明 scheduler_events")

@@ -87,7 +87,8 @@ def build_table(meta: Meta, metadata: sa.MetaData | None = None) -> sa.Table:
 
 # --------------------------------------------------------------------------- singles & series
 def system_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
-    """Tables every site has whatever its DocTypes: singles' values and naming counters."""
+    """Tables every site has whatever its DocTypes: singles' values, naming counters, password
+    hashes (`__Auth`, users.py) and login sessions (`tabSessions`, auth.py)."""
     singles = sa.Table("tabSingles", metadata,
                        sa.Column("doctype", sa.String(140), primary_key=True),
                        sa.Column("field", sa.String(140), primary_key=True),
@@ -95,11 +96,20 @@ def system_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
     series = sa.Table("tabSeries", metadata,
                       sa.Column("name", sa.String(140), primary_key=True),
                       sa.Column("current", sa.BigInteger, nullable=False, server_default="0"))
-    from .auth import sessions_table
-    from .users import auth_table
-
-    return {"tabSingles": singles, "tabSeries": series, "__Auth": auth_table(metadata),
-            "tabSessions": sessions_table(metadata)}
+    passwords = sa.Table("__Auth", metadata,
+                         sa.Column("doctype", sa.String(140), primary_key=True),
+                         sa.Column("name", sa.String(140), primary_key=True),
+                         sa.Column("fieldname", sa.String(140), primary_key=True),
+                         sa.Column("password", sa.Text, nullable=False))
+    sessions = sa.Table("tabSessions", metadata,
+                        sa.Column("sid", sa.String(140), primary_key=True),
+                        sa.Column("user", sa.String(140), index=True),
+                        sa.Column("data", sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")),
+                        sa.Column("ip_address", sa.String(140)),
+                        sa.Column("device", sa.String(40)),
+                        sa.Column("lastupdate", sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")),
+                        sa.Column("status", sa.String(20)))
+    return {"tabSingles": singles, "tabSeries": series, "__Auth": passwords, "tabSessions": sessions}
 
 
 # --------------------------------------------------------------------------- sync

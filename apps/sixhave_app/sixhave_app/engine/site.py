@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import json
 import os
 import threading
@@ -14,13 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from . import schema
+from . import custom_rows, layers, schema
+from .context import Context
+from .document import Document, load_controller
 from .errors import SiteError
 from .meta import Meta, MetaStore
+from .versions import VERSION_SERIES
 
 DEFAULT_APPS = ["sixhave_app"]
-# Counters in tabSeries whose moves tell every process to drop a cache.
-VERSION_SERIES = {"meta": "__meta_version", "perm": "__perm_version"}
 
 
 def default_sites_path() -> Path:
@@ -154,8 +157,6 @@ class Hooks:
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
-    import importlib
-
     hooks = Hooks()
     for app in app_packages:
         try:
@@ -192,8 +193,6 @@ def load_hooks(app_packages: list[str]) -> Hooks:
 def _resolve(target):
     if callable(target):
         return target
-    import importlib
-
     module, _, attr = target.rpartition(".")
     return getattr(importlib.import_module(module), attr)
 
@@ -226,18 +225,13 @@ class Site:
         self.read_guards: list = []
         self.query_guards: list = []
         self.row_filters: dict = {}  # DocType → fn(ctx, row): what a reader may see of a row about another document
+        self.state_listeners: list = []  # fn(ctx, wf, doc, **what): a document entered a workflow state (workflow.announce_state)
         self.doc_events: dict[tuple[str, str], list] = {}
         self.hooks = load_hooks(self.metas.app_packages)
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import permissions, trash, versioning, workflow, workflow_queue
-
-        permissions.install(self)
-        workflow.install(self)
-        workflow_queue.install(self)
-        versioning.install(self)
-        trash.install(self)
+        layers.install(self)
         for setup in self.hooks.on_site_open:
             setup(self)
 
@@ -261,8 +255,6 @@ class Site:
     def today(self):
         """The site's "today": `as_of` from its configuration (a historical or rehearsed year),
         else the calendar's date."""
-        import datetime as dt
-
         as_of = self.config.get("as_of")
         if as_of:
             try:
@@ -281,8 +273,6 @@ class Site:
             self.redis.close()
 
     def context(self, user: str = "Administrator", **kwargs):
-        from .context import Context
-
         return Context(self, user=user, **kwargs)
 
     # ----------------------------------------------------------------- meta
@@ -336,9 +326,7 @@ class Site:
         if not force and versions["meta"] == self.metas.version:
             return
         with self._meta_lock:
-            from . import customize
-
-            custom_doctypes, custom_fields, property_setters = customize.load_all(self, conn)
+            custom_doctypes, custom_fields, property_setters = custom_rows.load_all(self, conn)
             self.metas.load_customisations(custom_doctypes, custom_fields, property_setters, versions["meta"])
             self._tables.clear()
             self.perm_cache.clear()
@@ -365,8 +353,6 @@ class Site:
     def controller_class(self, doctype: str):
         cls = self._controllers.get(doctype)
         if cls is None:
-            from .document import Document, load_controller
-
             cls = load_controller(self.metas.controller_module(doctype), doctype) or Document
             self._controllers[doctype] = cls
         return cls

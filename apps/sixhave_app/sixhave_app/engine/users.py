@@ -11,14 +11,6 @@ GUEST = "Guest"
 _hasher = PasswordHasher()
 
 
-def auth_table(metadata: sa.MetaData | None = None) -> sa.Table:
-    return sa.Table("__Auth", metadata or sa.MetaData(),
-                    sa.Column("doctype", sa.String(140), primary_key=True),
-                    sa.Column("name", sa.String(140), primary_key=True),
-                    sa.Column("fieldname", sa.String(140), primary_key=True),
-                    sa.Column("password", sa.Text, nullable=False))
-
-
 def roles_of(ctx, user: str) -> list[str]:
     """A user's roles (cached per site until the permission version moves)."""
     key = ("roles", user)

@@ -1,16 +1,21 @@
 """`sixhave worker`: an RQ worker on a site's named queues (short, default, long), keeping one Site
-for its life, and the reaper that hands jobs of a dead worker to RQ's abandoned-job handling (retry,
-or failed with the error on the job's record)."""
+for its life; the entry points RQ calls by dotted path (`execute`, `on_rq_failure`,
+`execute_scheduled`: jobs.py records and performs a job, this module runs it in a worker); and
+the reaper that hands jobs of a dead worker to RQ's abandoned-job handling (retry, or failed with
+the error on the job's record)."""
 from __future__ import annotations
 
 import logging
 import os
 import socket
+from pathlib import Path
 
-from rq import Queue, SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker, get_current_job
+from rq.exceptions import AbandonedJobError
 from rq.registry import StartedJobRegistry
 
 from . import jobs
+from .site import Site
 
 log = logging.getLogger("sixhave.worker")
 DEFAULT_QUEUES = ("short", "default", "long")  # in the order a worker takes them
@@ -24,7 +29,7 @@ class _SiteWorkerMixin:
         RQ then retries the job or moves it to failed."""
         try:
             site_name, sites_path, name = job.args
-            site = jobs.worker_site(site_name, sites_path)
+            site = worker_site(site_name, sites_path)
             retrying = bool(job.retries_left)
             jobs.fail(site, name, f"任务进程意外退出（{ret_val}）" + ("，将重试" if retrying else ""), final=not retrying)
             jobs.discard_partials(site, name)
@@ -57,7 +62,7 @@ def work(site, *, burst: bool = False, queues=None, simple: bool | None = None,
     """Process this site's queues; with `burst`, until they are empty."""
     if site.redis is None:
         raise RuntimeError("站点没有配置 redis_url：后台任务在 Web 进程内运行，不需要 worker")
-    jobs.bind_worker_site(site)
+    bind_worker_site(site)
     site._pid = os.getpid()
     reap(site, site.redis)
     cls = SimpleSiteWorker if (simple if simple is not None else burst) else SiteWorker
@@ -86,7 +91,7 @@ def _alive(worker_name: str | None, connection) -> bool:
 
 def reap(site, connection) -> int:
     """Jobs left `started` by a worker that is gone: expire their entries so that RQ's own
-    abandoned-job cleanup retries them or fails them (calling jobs.on_rq_failure)."""
+    abandoned-job cleanup retries them or fails them (calling on_rq_failure)."""
     reaped = 0
     for queue in queues_for(site):
         registry = StartedJobRegistry(queue=queue)
@@ -102,3 +107,58 @@ def reap(site, connection) -> int:
         if reaped:
             registry.cleanup()
     return reaped
+
+
+# --------------------------------------------------------------------------- RQ entry points
+_WORKER_SITES: dict[tuple[str, str], object] = {}  # the worker process's own Site, one per site
+
+
+def bind_worker_site(site) -> None:
+    """A worker keeps one Site for its life (not one per job)."""
+    _WORKER_SITES[(site.name, str(site.path.parent))] = site
+
+
+def worker_site(site_name: str, sites_path: str):
+    site = _WORKER_SITES.get((site_name, sites_path))
+    if site is None:
+        site = Site.open(site_name, Path(sites_path))
+        bind_worker_site(site)
+    if getattr(site, "_pid", None) != os.getpid():
+        # a forked work horse must not share the parent's pooled database connections
+        site.engine.dispose(close=False)
+        site._pid = os.getpid()
+    return site
+
+
+def execute(site_name: str, sites_path: str, name: str):
+    """What RQ runs: the recorded job `name` of the site."""
+    site = worker_site(site_name, sites_path)
+    current = get_current_job()
+    final = not (current is not None and current.retries_left)
+    return jobs.perform(site, name, final=final, worker=getattr(current, "worker_name", None))
+
+
+def on_rq_failure(rq_job, connection, exc_type, exc_value, tb):
+    """RQ's failure callback. Errors raised by the job were recorded by `perform`; this records
+    the failures the job could not see: a worker killed mid-job (RQ's abandoned-job handling)."""
+    if exc_type is not AbandonedJobError:
+        return
+    site_name, sites_path, name = rq_job.args
+    site = worker_site(site_name, sites_path)
+    retrying = bool(rq_job.retries_left)
+    jobs.fail(site, name, "任务执行中断（worker 进程退出）" + ("，将重试" if retrying else ""), final=not retrying)
+    jobs.discard_partials(site, name)
+
+
+def execute_scheduled(site_name: str, sites_path: str, method: str, title: str, queue: str = "long",
+                      kwargs: dict | None = None):
+    """What the scheduler enqueues (see scheduler.py): a record made at run time, then `perform`."""
+    site = worker_site(site_name, sites_path)
+    current = get_current_job()
+    with site.context() as ctx:
+        record = ctx.new_doc(jobs.DOCTYPE, title=title, method=method, queue=queue, status="queued", user="Administrator",
+                             kwargs=jobs.jsonable(kwargs or {}), done=0, total=0, attempts=0, max_retries=0,
+                             timeout=jobs.QUEUES.get(queue, 600))
+        record.flags.ignore_permissions = True
+        record.insert()
+    return jobs.perform(site, record.name, worker=getattr(current, "worker_name", None))

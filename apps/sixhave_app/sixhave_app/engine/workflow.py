@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from . import admin_checks, expressions, permissions, storage
+from . import admin_checks, expressions, fieldtypes, permissions, storage
 from .docstatus import DocStatus
 from .errors import (DoesNotExistError, MetaError, PermissionError, TimestampMismatchError, ValidationError)
 from .users import ADMIN
@@ -321,9 +321,8 @@ def get_transitions(ctx, doc) -> list[dict]:
 def apply_action(ctx, doctype: str, name: str, action: str, *, comment: str | None = None,
                  next_state: str | None = None, expected_modified=None, idempotency_key: str | None = None):
     """Apply one workflow action, in one savepoint: checks, state, docstatus, update_field,
-    history, queue items. Returns the saved document."""
-    from . import fieldtypes, workflow_queue
-
+    history, and the state announced to the site's listeners (the review queue). Returns the
+    saved document."""
     if idempotency_key:
         done = ctx.get_value("Workflow History", {"idempotency_key": idempotency_key},
                              ["reference_doctype", "reference_name"], as_dict=True, ignore_permissions=True)
@@ -389,8 +388,7 @@ def apply_action(ctx, doctype: str, name: str, action: str, *, comment: str | No
             history.set(wf.scope_field, doc.get(wf.scope_field))
         history.flags.ignore_permissions = True
         history.insert()
-        workflow_queue.on_state_entered(ctx, wf, doc, completed_role=role, from_state=state, action=action,
-                                        comment=comment)
+        announce_state(ctx, wf, doc, completed_role=role, from_state=state, action=action, comment=comment)
     return doc
 
 
@@ -415,11 +413,18 @@ def on_insert(doc, method=None) -> None:
 
 
 def after_insert(doc, method=None) -> None:
-    from . import workflow_queue
-
     wf = active_definition(doc.ctx, doc.doctype)
     if wf is not None:
-        workflow_queue.on_state_entered(doc.ctx, wf, doc, completed_role=None)
+        announce_state(doc.ctx, wf, doc, completed_role=None)
+
+
+def announce_state(ctx, wf: Definition, doc, *, completed_role: str | None, from_state: str | None = None,
+                   action: str | None = None, comment: str | None = None) -> None:
+    """A document entered a state (made, or moved by an action): every listener the site's layers
+    registered (`site.state_listeners`; the review queue's `on_state_entered`) hears of it, in
+    the same transaction."""
+    for listener in ctx.site.state_listeners:
+        listener(ctx, wf, doc, completed_role=completed_role, from_state=from_state, action=action, comment=comment)
 
 
 def write_guard(ctx, doc, action: str, before: dict | None) -> None:

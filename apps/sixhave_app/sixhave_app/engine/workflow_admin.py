@@ -6,7 +6,7 @@ import json
 
 import sqlalchemy as sa
 
-from . import customize, workflow
+from . import versions, workflow
 from .errors import MetaError
 
 
@@ -69,11 +69,11 @@ def on_update(doc) -> None:
                                                     actions.c.workflow_state == old, actions.c.status == "Open")
                              .values(workflow_state=new))
         doc.db_set("remap_states", None, update_modified=False)
-    customize.bump_version(ctx, "perm")  # cached definitions are void
+    versions.bump_version(ctx, "perm")  # cached definitions are void
 
 
 def on_trash(doc) -> None:
-    customize.bump_version(doc.ctx, "perm")
+    versions.bump_version(doc.ctx, "perm")
 
 
 def ensure_state_field(ctx, wf) -> None:

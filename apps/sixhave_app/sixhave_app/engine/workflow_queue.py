@@ -6,8 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from . import jobs, permissions
+from . import jobs, permissions, storage, workflow
 from .errors import DoesNotExistError, PermissionError, SixhaveError, ValidationError
+from .query import Builder
 from .users import ADMIN
 
 
@@ -74,8 +75,6 @@ def actionable_states(ctx) -> dict[str, list[str]]:
     key = ("actionable", frozenset(ctx.roles))
     cached = ctx.site.perm_cache.get(key)
     if cached is None:
-        from . import storage, workflow
-
         table = ctx.table("Workflow")
         names = ctx.conn.execute(sa.select(table.c.name).where(table.c.is_active == 1)).scalars().all()
         roles = set(ctx.roles)
@@ -108,8 +107,6 @@ def todo_conditions(ctx, table) -> list:
 def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: bool | None = None,
          filters=None, start: int = 0, page_length: int = 20, check_conditions: bool = True) -> dict:
     """The documents I can act on now: counts per DocType and state, and one page of items."""
-    from . import workflow
-
     table = ctx.table("Workflow Action")
     base = todo_conditions(ctx, table) + permissions.scope_conditions(ctx, "Workflow Action", table)
     if doctype:
@@ -120,8 +117,6 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     if overdue is True:
         base.append(table.c.due_date < today)
     if filters:
-        from .query import Builder
-
         base += Builder(ctx, "Workflow Action", guard=not ctx.ignore_permissions).where(filters, None)
     overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
     counts = [{"reference_doctype": r[0], "workflow_state": r[1], "count": int(r[2]), "overdue": int(r[3] or 0)}
@@ -231,8 +226,6 @@ def delegate(ctx, item_name: str, to_user: str, comment: str | None = None) -> d
 def batch_apply(ctx, doctype: str, names: list[str], action: str, *, comment: str | None = None,
                 next_state: str | None = None) -> list[dict]:
     """One action on many documents; each succeeds whole or fails whole, with its reason."""
-    from . import workflow
-
     results = []
     for name in names:
         try:
@@ -258,3 +251,4 @@ def query_conditions(ctx, doctype: str, table, ptype: str) -> list:
 
 def install(site) -> None:
     site.query_guards.append(query_conditions)
+    site.state_listeners.append(on_state_entered)

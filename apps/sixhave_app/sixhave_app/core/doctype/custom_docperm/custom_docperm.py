@@ -1,4 +1,4 @@
-from sixhave_app.engine import customize
+from sixhave_app.engine import versions
 from sixhave_app.engine.document import Document
 
 
@@ -11,6 +11,6 @@ class CustomDocPerm(Document):
             self.parent_doctype = self.get("parent")  # Frappe clients name the DocType "parent"
 
     def on_update(self):
-        customize.bump_version(self.ctx, "perm")
+        versions.bump_version(self.ctx, "perm")
 
     on_trash = on_update

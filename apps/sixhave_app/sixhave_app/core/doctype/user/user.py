@@ -1,4 +1,4 @@
-from sixhave_app.engine import customize, users
+from sixhave_app.engine import users, versions
 from sixhave_app.engine.document import Document
 
 
@@ -21,7 +21,7 @@ class User(Document):
             self.flags.new_password = password
 
     def on_update(self):
-        customize.bump_version(self.ctx, "perm")  # roles or enabled may have changed
+        versions.bump_version(self.ctx, "perm")  # roles or enabled may have changed
         password = getattr(self.flags, "new_password", None)
         if password:
             users.set_password(self.ctx, self.name, password)

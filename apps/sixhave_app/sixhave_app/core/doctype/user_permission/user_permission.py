@@ -1,4 +1,4 @@
-from sixhave_app.engine import customize
+from sixhave_app.engine import versions
 from sixhave_app.engine.document import Document
 
 
@@ -6,6 +6,6 @@ class UserPermission(Document):
     """A change of someone's scope moves the permission version: every process drops its rules."""
 
     def on_update(self):
-        customize.bump_version(self.ctx, "perm")
+        versions.bump_version(self.ctx, "perm")
 
     on_trash = on_update
