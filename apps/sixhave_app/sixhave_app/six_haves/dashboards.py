@@ -8,7 +8,7 @@ the city sees all; any unit can be drilled into down to its organisations."""
 from __future__ import annotations
 
 from sixhave_app.engine import permissions
-from sixhave_app.six_haves import programme
+from sixhave_app.six_haves import coverage, mobilisation, programme, rectification
 
 PASS_SECTORS = ("机关", "事业单位")
 DEFAULT_TARGETS = programme.DEFAULT_TARGETS
@@ -123,8 +123,6 @@ def demonstration(ctx, year: int | None = None, org: str | None = None) -> dict:
 
 
 def community_orgs(ctx, year: int, org: str | None = None) -> list[dict]:
-    from sixhave_app.six_haves import coverage
-
     return coverage.community_coverage(ctx, year, org)
 
 
@@ -136,8 +134,6 @@ def associations(ctx) -> dict:
 
 def progress(ctx, year: int, org: str | None = None, rows: list[dict] | None = None, today=None) -> dict:
     """Submission progress per phase of the plan, each with its deadline and whether it is late."""
-    from sixhave_app.six_haves import mobilisation, rectification
-
     today = today or programme.as_of_for(ctx, year)[1]
     rows = organisations(ctx, year, org) if rows is None else rows
     scope = [["org", "descendants of (inclusive)", org]] if org else []
@@ -173,12 +169,6 @@ def progress(ctx, year: int, org: str | None = None, rows: list[dict] | None = N
     return {"year": year, "as_of": today, "phases": phases, "self_assessment": sheets,
             "demonstration_application": by_state("Demonstration Application"),
             "rectification": {**by_state("Rectification Item"), "_overdue": rect["overdue"]}}
-
-
-def noncompliant(ctx, year: int, org: str | None = None) -> list[dict]:
-    from sixhave_app.six_haves import reports
-
-    return reports.noncompliant(ctx, year, org)
 
 
 def city(ctx, year: int, org: str | None = None, as_of=None) -> dict:

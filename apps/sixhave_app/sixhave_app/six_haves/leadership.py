@@ -4,7 +4,7 @@ review (绩效考核) — computed here per 市（县）区 and 市直单位 fro
 from __future__ import annotations
 
 from sixhave_app.engine.errors import ValidationError
-from sixhave_app.six_haves import programme
+from sixhave_app.six_haves import dashboards, mobilisation, programme, rectification
 
 # The performance score: 60 for the pass rate against the year's target, 20 for demonstration
 # branches, 20 for rectification closed on time; then the grade.
@@ -24,8 +24,6 @@ def performance(ctx, year: int, as_of=None) -> list[dict]:
     """One row per 市（县）区 and 市直单位 the caller can see: organisations to assess, passed, pass
     rate and target, demonstration branches, rectification closed on time, plan, hearings, the
     score and grade."""
-    from sixhave_app.six_haves import dashboards, mobilisation, rectification
-
     _, today = programme.as_of_for(ctx, year, as_of)
     target = programme.target_pass_rate(ctx, year)
     plans = mobilisation.plan_status(ctx, year)
