@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from . import dotted
 from .errors import SixhaveError
 
 console = Console()
@@ -317,11 +318,8 @@ _STATUS_WORDS = {"queued": "排队中", "started": "运行中", "finished": "已
 @click.pass_obj
 def execute(obj, method, kwargs):
     """执行一个 Python 函数 METHOD(ctx, **kwargs) 并打印结果。"""
-    import importlib
-
     site = _open(obj)
-    module, _, attr = method.rpartition(".")
-    fn = getattr(importlib.import_module(module), attr)
+    fn = dotted.resolve(method)
     with site.context(ignore_permissions=True) as ctx:
         result = fn(ctx, **json.loads(kwargs))
     console.print_json(json.dumps(result, ensure_ascii=False, default=str))

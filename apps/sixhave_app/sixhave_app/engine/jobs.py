@@ -11,7 +11,6 @@ RQ retries it), with the error.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 import json
 import logging
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from . import dotted
 from .errors import SixhaveError
 
 log = logging.getLogger("sixhave.jobs")
@@ -302,10 +302,10 @@ def safe_filename(name: str) -> str:
 
 
 def _resolve(method: str):
-    module, _, attr = method.rpartition(".")
-    if not module:
-        raise ValueError(f"not a dotted path: {method!r}")
-    fn = getattr(importlib.import_module(module), attr, None)
+    try:
+        fn = dotted.resolve(method)
+    except dotted.NotFound:
+        fn = None
     if not callable(fn):
         raise ValueError(f"{method!r} is not a function")
     return fn

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from . import custom_rows, layers, schema
+from . import custom_rows, dotted, layers, schema
 from .context import Context
 from .document import Document, load_controller
 from .errors import SiteError
@@ -191,10 +191,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
 
 
 def _resolve(target):
-    if callable(target):
-        return target
-    module, _, attr = target.rpartition(".")
-    return getattr(importlib.import_module(module), attr)
+    return target if callable(target) else dotted.resolve(target)
 
 
 class Site:

@@ -2,10 +2,10 @@
 itself; there is no registry to fill at import time."""
 from __future__ import annotations
 
-import importlib
 import inspect
 from typing import Callable
 
+from .. import dotted
 from ..errors import DoesNotExistError, PermissionError
 
 ALL_VERBS = ("GET", "POST", "PUT", "DELETE")
@@ -76,18 +76,14 @@ def whitelist(methods: tuple[str, ...] = ALL_VERBS, allow_guest: bool = False):
 def resolve(site, name: str) -> Callable:
     """A whitelisted function for a method name, or an error that says why there is none."""
     target = site.hooks.method_aliases.get(name) or BUILTIN_ALIASES.get(name) or name
-    module_name, _, attr = target.rpartition(".")
-    if not module_name or not all(part.isidentifier() for part in target.split(".")):
+    if not dotted.is_dotted(target):
         raise DoesNotExistError(f"方法 “{name}” 不存在")
     if target.split(".")[0] not in set(site.metas.app_packages):
         raise PermissionError(f"方法 “{name}” 未开放（not whitelisted）")
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
+        fn = dotted.resolve(target)
+    except dotted.NotFound:
         raise DoesNotExistError(f"方法 “{name}” 不存在") from None
-    fn = getattr(module, attr, None)
-    if fn is None:
-        raise DoesNotExistError(f"方法 “{name}” 不存在")
     if not hasattr(fn, MARK):
         raise PermissionError(f"方法 “{name}” 未开放（not whitelisted）")
     return fn
