@@ -482,11 +482,16 @@ class MetaStore:
         src = self.sources.get(doctype)
         return src.controller_module if src else None
 
-    def linking_fields(self, target: str) -> list[tuple[str, DocField]]:
-        """Every (doctype, field) whose Link points at `target`: who may refer to a document."""
+    def linking_fields(self, target: str, *, dynamic: bool = False) -> list[tuple[str, DocField]]:
+        """Every (doctype, field) whose Link points at `target`: who may refer to a document; with
+        `dynamic`, every Dynamic Link too (it may point at any DocType, `target` among them).
+        Singles are left out: they hold no rows to refer from."""
         out = []
         for name in self.all_names():
-            for f in self.get(name).fields:
-                if f.fieldtype == "Link" and f.options == target:
+            meta = self.get(name)
+            if meta.issingle:
+                continue
+            for f in meta.fields:
+                if (f.fieldtype == "Link" and f.options == target) or (dynamic and f.fieldtype == "Dynamic Link"):
                     out.append((name, f))
         return out

@@ -31,18 +31,13 @@ def rename_doc(ctx, doctype: str, old: str, new: str, *, merge: bool = False) ->
 
 
 def _update_links(ctx, doctype: str, old: str, new: str) -> None:
-    metas = ctx.site.metas
-    for source in metas.all_names():
-        meta = metas.get(source)
-        if meta.issingle:
-            continue
+    for source, f in ctx.site.metas.linking_fields(doctype, dynamic=True):
         table = ctx.table(source)
-        for f in meta.data_fields:
-            col = table.c[f.fieldname]
-            if f.fieldtype == "Link" and f.options == doctype:
-                ctx.conn.execute(table.update().where(col == old).values({f.fieldname: new}))
-            elif f.fieldtype == "Dynamic Link":
-                ctx.conn.execute(table.update().where(col == old, table.c[f.options] == doctype).values({f.fieldname: new}))
+        col = table.c[f.fieldname]
+        if f.fieldtype == "Link":
+            ctx.conn.execute(table.update().where(col == old).values({f.fieldname: new}))
+        else:
+            ctx.conn.execute(table.update().where(col == old, table.c[f.options] == doctype).values({f.fieldname: new}))
     version = ctx.table("Version")
     ctx.conn.execute(version.update().where(version.c.ref_doctype == doctype, version.c.docname == old).values(docname=new))
     files = ctx.table("File")

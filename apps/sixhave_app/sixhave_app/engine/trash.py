@@ -18,21 +18,15 @@ def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[st
     """(DocType, name) of documents, not cancelled, whose Link or Dynamic Link points here."""
     found: list[tuple[str, str]] = []
     metas = ctx.site.metas
-    for source in metas.all_names():
-        if source in IGNORED_REFERRERS:
-            continue
+    fields_of: dict[str, list] = {}
+    for source, f in metas.linking_fields(doctype, dynamic=True):
+        if source not in IGNORED_REFERRERS and f.fieldname != "amended_from":
+            fields_of.setdefault(source, []).append(f)
+    for source, fields in fields_of.items():
         meta = metas.get(source)
-        if meta.issingle:
-            continue
         table = ctx.table(source)
-        conds = []
-        for f in meta.data_fields:
-            if f.fieldtype == "Link" and f.options == doctype and f.fieldname != "amended_from":
-                conds.append(table.c[f.fieldname] == name)
-            elif f.fieldtype == "Dynamic Link":
-                conds.append(sa.and_(table.c[f.options] == doctype, table.c[f.fieldname] == name))
-        if not conds:
-            continue
+        conds = [table.c[f.fieldname] == name if f.fieldtype == "Link"
+                 else sa.and_(table.c[f.options] == doctype, table.c[f.fieldname] == name) for f in fields]
         cols = [table.c.name] + ([table.c.parenttype, table.c.parent] if meta.istable else [])
         stmt = sa.select(*cols).where(sa.or_(*conds), table.c.docstatus < DocStatus.CANCELLED).limit(limit)
         if source == doctype:
