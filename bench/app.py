@@ -42,6 +42,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sixhave_app.engine.dates import add_years
 from sixhave_app.engine.site import Site, drop_database
 from sixhave_app.engine.sites import new_site
 from sixhave_app.six_haves import alerts, dashboards, evidence, scoring
@@ -159,10 +160,10 @@ def org_values(b: Branch, year: int) -> dict:
     length = 5 if rng.random() < 0.3 else 3
     if "term_expired" in b.gaps:
         end = dt.date(rng.randint(year - 2, year), rng.randint(1, 10), rng.randint(1, 28))
-        start = D._add_years(end, -length)
+        start = add_years(end, -length)
     else:
         start = dt.date(rng.randint(year - length + 1, year), rng.randint(1, 12), rng.randint(1, 28))
-        end = D._add_years(start, length)
+        end = add_years(start, length)
     founded = min(founded, start)
     b.address = f"{b.parent_unit}党群服务中心" if b.sector == "社区" else f"{rng.choice(D.ROADS)}{rng.randint(1, 399)}号老干部活动室"
     values = {"org_name": b.org_name, "org_type": b.org_type, "sector": b.sector, "parent_unit": b.parent_unit,

@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
+from sixhave_app.engine.dates import add_years
 from sixhave_app.six_haves import evidence as ev
 
 TERM_WARNING_DAYS = 90
@@ -72,13 +73,6 @@ def _months_back(day: dt.date, n: int) -> dt.date:
 
 def _month_end(first: dt.date) -> dt.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def _anniversary(day: dt.date, year: int) -> dt.date:
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February
-        return day.replace(year=year, day=28)
 
 
 class Scan:
@@ -432,7 +426,7 @@ def calendar_for(ctx, today: dt.date, org: str | None = None) -> list[CalendarEn
                 continue
             b = scan.branch(m["party_org"])
             years = today.year - joined.year
-            day = _anniversary(joined, today.year)
+            day = add_years(joined, today.year - joined.year)
             if joined.month == today.month:
                 out.append(CalendarEntry("political_birthday", day, b["name"], b.get("org"),
                                          f"{m['full_name']}（{b['org_name']}）{day.month}月{day.day}日政治生日，入党{years}周年",

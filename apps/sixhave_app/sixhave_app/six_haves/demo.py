@@ -22,6 +22,7 @@ from typing import Callable
 
 import click
 
+from sixhave_app.engine.dates import add_years, age_on
 from sixhave_app.engine.errors import ValidationError
 
 from .doctype.dues_payment.dues_payment import amount_due
@@ -182,13 +183,6 @@ def cn_ordinal(n: int) -> str:
     return str(n)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 # --------------------------------------------------------------------------- plans
 @dataclass
 class Person:
@@ -208,7 +202,7 @@ class Person:
     name: str | None = None  # the Party Member's name once inserted
 
     def age_on(self, day: dt.date) -> int:
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
 
     def active_on(self, day: dt.date) -> bool:
         return self.death is None or day <= self.death
@@ -409,11 +403,11 @@ class _Demo:
         length = 5 if rng.random() < 0.3 else 3
         if "term_expired" in b.gaps:
             term_end = dt.date(rng.randint(year - 2, year), rng.randint(1, 10), rng.randint(1, 28))
-            term_start = _add_years(term_end, -length)
+            term_start = add_years(term_end, -length)
             founded = min(founded, term_start)
         else:
             term_start = max(founded, dt.date(rng.randint(year - length + 1, year), rng.randint(1, 12), rng.randint(1, 28)))
-            term_end = _add_years(term_start, length)
+            term_end = add_years(term_start, length)
         if b.org_type == "党小组":
             # a group hangs under an in-service branch without approval authority; a weak one under a
             # committee that has it, which is the form the plan corrects (≥3 members: own branch)

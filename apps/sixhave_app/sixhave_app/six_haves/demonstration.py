@@ -10,16 +10,11 @@ import datetime as dt
 import random
 import secrets
 
+from sixhave_app.engine.dates import age_on
 from sixhave_app.engine.errors import PermissionError, ValidationError
 from sixhave_app.six_haves import programme
 
 MAX_SECRETARY_AGE = 75
-
-
-def age_on(birth: dt.date | None, day: dt.date) -> int | None:
-    if not birth:
-        return None
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def secretary_of(ctx, party_org) -> dict | None:

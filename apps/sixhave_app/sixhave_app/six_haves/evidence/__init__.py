@@ -36,7 +36,7 @@ from .records import *  # noqa: F401,F403
 from .rules import *  # noqa: F401,F403
 from .basics import _TAGS, _cut, _md, _names, _points  # noqa: F401 - helpers the alerts share
 from .records import _branch_record, _chunks, _group, _meeting_record, _member_record  # noqa: F401 - helpers the alerts share
-from .rules import _add_years, _as_mapping, _check_fields, _committee_record, _kind_list, _missing_fields, _secretary  # noqa: F401 - helpers the alerts share
+from .rules import _as_mapping, _check_fields, _committee_record, _kind_list, _missing_fields, _secretary  # noqa: F401 - helpers the alerts share
 
 def rule_for(name: str, code: str | None = None) -> Callable[..., Proposal]:
     rule = RULES.get((name or "").strip())

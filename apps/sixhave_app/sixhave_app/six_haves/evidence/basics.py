@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+from sixhave_app.engine.dates import age_on  # noqa: F401 - the rules and alerts read it from here
 from sixhave_app.engine.errors import ValidationError
 
 MEMBER = "在册"  # only members on the roll count as the branch's members
@@ -89,12 +90,6 @@ def period_index(day: dt.date, per: str) -> int:
 def counted(start: dt.date, end: dt.date, as_of: dt.date, satisfied: bool) -> bool:
     """Whether a period counts by `as_of`: begun, and either over or already satisfied."""
     return start <= as_of and (end <= as_of or satisfied)
-
-
-def age_on(birth: dt.date | None, day: dt.date) -> int | None:
-    if not birth:
-        return None
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def dues_due(pension) -> Decimal | None:

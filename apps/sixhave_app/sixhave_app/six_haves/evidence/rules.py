@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Callable
 
+from sixhave_app.engine.dates import add_years
 from sixhave_app.engine.errors import ValidationError
 from .basics import CARE_EVENTS, DYING, FESTIVAL, Proposal, SECRETARY, _cut, _md, _names, _points, age_on, counted, death_date, has_text, kinds_matching, months_text, period_index, periods, record, serving, share_score, unpaid_months, vacancies, yes_no  # noqa: F401
 from .records import _branch_record, _meeting_record, _member_record, records_of  # noqa: F401
@@ -29,13 +30,6 @@ def separate_org_rule(ctx, branch: dict, year: int, points, *, min_members: int 
     return Proposal(yes_no(points, ok), [_branch_record(branch)], note)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def term_in_force(ctx, branch: dict, year: int, points, *, min_years: int = 3, max_years: int = 5) -> Proposal:
     """The current term lasts min–max years (a month's leeway either side: elections rarely fall on
     the anniversary) and has not expired at the year's end."""
@@ -45,7 +39,7 @@ def term_in_force(ctx, branch: dict, year: int, points, *, min_years: int = 3, m
     if not start or not end:
         return Proposal(yes_no(points, False), used, "未登记本届任期起止日期")
     leeway = dt.timedelta(days=31)
-    length_ok = _add_years(start, min_years) - leeway <= end <= _add_years(start, max_years) + leeway
+    length_ok = add_years(start, min_years) - leeway <= end <= add_years(start, max_years) + leeway
     span = f"本届任期{start}至{end}"
     if not length_ok:
         return Proposal(yes_no(points, False), used, f"{span}，不在{min_years}至{max_years}年之间")
