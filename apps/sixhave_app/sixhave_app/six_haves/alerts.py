@@ -22,18 +22,26 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import inspect
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from sixhave_app.engine.dates import add_years
 from sixhave_app.six_haves import evidence as ev
 
+
+def _rule_default(rule, parameter: str):
+    """A threshold an alert shares with the evidence rule that scores the same thing: the rule's
+    own default, so that an alert and the self-assessment never disagree about one limit."""
+    return inspect.signature(rule).parameters[parameter].default
+
+
 TERM_WARNING_DAYS = 90
-SECRETARY_MAX_AGE = 75
-MIN_MEMBERS_FOR_BRANCH = 3
-VISIT_WITHIN_DAYS = 14
+SECRETARY_MAX_AGE = _rule_default(ev.secretary_max_age, "max_age")
+MIN_MEMBERS_FOR_BRANCH = _rule_default(ev.separate_org_rule, "min_members")
+VISIT_WITHIN_DAYS = _rule_default(ev.required_visits_done, "within_days")
 DUES_UNPAID_MONTHS = 3
-VACANCY_DAYS = 90
+VACANCY_DAYS = _rule_default(ev.vacancies_filled, "within_days")
 PARTY_YEARS_HONOURED = 50
 VENUE_FIELDS = ("has_place", "has_facilities", "has_sign", "has_periodicals", "has_rules", "has_board")
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
