@@ -141,8 +141,12 @@ def create_app(site) -> Starlette:
         return request.path_params.get("method") in CSRF_EXEMPT
 
     routes = [
-        Route("/api/resource/{doctype}", api.endpoint(resource.collection), methods=["GET", "POST"]),
-        Route("/api/resource/{doctype}/{name:path}", api.endpoint(resource.member), methods=["GET", "PUT", "DELETE"]),
+        # one handler per verb (Starlette tries the next route of the same path for another verb)
+        Route("/api/resource/{doctype}", api.endpoint(resource.get_collection), methods=["GET"]),
+        Route("/api/resource/{doctype}", api.endpoint(resource.post_collection), methods=["POST"]),
+        Route("/api/resource/{doctype}/{name:path}", api.endpoint(resource.get_member), methods=["GET"]),
+        Route("/api/resource/{doctype}/{name:path}", api.endpoint(resource.put_member), methods=["PUT"]),
+        Route("/api/resource/{doctype}/{name:path}", api.endpoint(resource.delete_member), methods=["DELETE"]),
         Route("/api/method/{method:path}", api.endpoint(method.dispatch, csrf_exempt_for=login_is_exempt),
               methods=["GET", "POST", "PUT", "DELETE"]),
         Route("/api/openapi.json", api.endpoint(openapi.document), methods=["GET"]),

@@ -19,11 +19,38 @@ def doc_json(ctx, doc) -> dict:
     return permissions.strip_unreadable(ctx, doc.doctype, doc.as_dict())
 
 
-def collection(ctx, caller) -> Reply:
+# --------------------------------------------------------------------------- handlers, one per verb
+def get_collection(ctx, caller) -> Reply:
+    """GET /api/resource/<DocType>: a page of the list."""
+    return Reply(body=list_documents(ctx, _doctype(ctx, caller), caller.args), key="data")
+
+
+def post_collection(ctx, caller) -> Reply:
+    """POST /api/resource/<DocType>: a new document."""
+    return Reply(body=create(ctx, _doctype(ctx, caller), caller.args), key="data")
+
+
+def get_member(ctx, caller) -> Reply:
+    """GET /api/resource/<DocType>/<name>: one document."""
     doctype = _doctype(ctx, caller)
-    if caller.request.method == "POST":
-        return Reply(body=create(ctx, doctype, caller.args), key="data")
-    return Reply(body=list_documents(ctx, doctype, caller.args), key="data")
+    return Reply(body=doc_json(ctx, ctx.get_doc(doctype, caller.request.path_params["name"])), key="data")
+
+
+def put_member(ctx, caller) -> Reply:
+    """PUT /api/resource/<DocType>/<name>: change a document."""
+    doctype = _doctype(ctx, caller)
+    return Reply(body=update_document(ctx, doctype, caller.request.path_params["name"], _document_data(caller.args)),
+                 key="data")
+
+
+def delete_member(ctx, caller) -> Reply:
+    """DELETE /api/resource/<DocType>/<name>: delete (into the Deleted Document archive)."""
+    doctype = _doctype(ctx, caller)
+    ctx.delete_doc(doctype, caller.request.path_params["name"])
+    return Reply(body="ok", key="data", status=202)
+
+
+# --------------------------------------------------------------------------- what they do
 
 
 def list_documents(ctx, doctype: str, args: dict, *, ptype: str = "read"):
@@ -71,18 +98,6 @@ def update_document(ctx, doctype: str, name: str, data: dict) -> dict:
     doc.update(data)
     doc.save()
     return doc_json(ctx, doc)
-
-
-def member(ctx, caller) -> Reply:
-    doctype = _doctype(ctx, caller)
-    name = caller.request.path_params["name"]
-    verb = caller.request.method
-    if verb == "GET":
-        return Reply(body=doc_json(ctx, ctx.get_doc(doctype, name)), key="data")
-    if verb == "PUT":
-        return Reply(body=update_document(ctx, doctype, name, _document_data(caller.args)), key="data")
-    ctx.delete_doc(doctype, name)
-    return Reply(body="ok", key="data", status=202)
 
 
 STD = STANDARD_COLUMNS
