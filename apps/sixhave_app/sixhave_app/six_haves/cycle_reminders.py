@@ -17,8 +17,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from sixhave_app.engine import notifications
-from sixhave_app.six_haves import programme
+from sixhave_app.six_haves import programme, reminders
 
 DAYS_BEFORE = (7, 1)
 BRANCH_ROLES = ["支部书记"]
@@ -26,12 +25,6 @@ REVIEW_ROLES = ["区级审核员", "单位审核员"]
 PLANNING_ROLES = ["区级管理员", "单位审核员"]
 SUPERVISOR_ROLES = ["区级管理员", "区级审核员", "单位审核员"]
 CITY_ROLES = ["市级审核员"]
-
-
-def _day(ctx, as_of) -> dt.date:
-    if as_of:
-        return as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of)[:10])
-    return ctx.today()
 
 
 def users_in_scope(ctx, roles: list[str], node: str | None) -> list[str]:
@@ -59,15 +52,7 @@ def users_in_scope(ctx, roles: list[str], node: str | None) -> list[str]:
 
 
 def _send(ctx, users: list[str], subject: str, doctype: str | None = None, name: str | None = None) -> list[tuple]:
-    table = ctx.table("Notification Log")
-    sent = []
-    for user in users:
-        seen = ctx.conn.execute(sa.select(table.c.name).where(table.c.for_user == user, table.c.subject == subject)).first()
-        if seen:
-            continue
-        notifications.notify_users(ctx, [user], doctype, name, subject, from_user="Administrator")
-        sent.append((user, subject))
-    return sent
+    return [(user, subject) for user in reminders.send_once(ctx, users, subject, doctype, name)]
 
 
 def _due_in(day: dt.date, due: dt.date | None) -> int | None:
@@ -79,7 +64,7 @@ def _due_in(day: dt.date, due: dt.date | None) -> int | None:
 
 def phase_reminders(ctx, job=None, as_of=None) -> list[tuple]:
     """The open year's phase deadlines: to those who still owe that phase something."""
-    day = _day(ctx, as_of)
+    day = reminders.day_of(ctx, as_of)
     sent: list[tuple] = []
     year = programme.open_year(ctx)
     for phase, owed in (("动员部署", _owe_plans), ("自查摸底", _owe_self_checks), ("整改", _owe_rectification),
@@ -152,7 +137,7 @@ def _owe_evaluation(ctx, year):
 def _items_due(ctx, as_of, doctype: str, date_field: str, filters: list, fields: list, roles: list[str], subject) -> list[tuple]:
     """Records of `doctype` whose `date_field` is 7 or 1 days after the day, each to the holders of
     `roles` whose scope covers the record's org."""
-    day = _day(ctx, as_of)
+    day = reminders.day_of(ctx, as_of)
     sent: list[tuple] = []
     targets = [day + dt.timedelta(days=n) for n in DAYS_BEFORE]
     for r in ctx.get_all(doctype, filters=[[date_field, "in", targets], *filters],

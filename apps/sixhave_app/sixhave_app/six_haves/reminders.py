@@ -16,25 +16,35 @@ REVIEW_ROLES = ["区级管理员", "区级审核员", "单位审核员"]
 DEADLINE_DAYS = 3  # remind this many days before a review deadline, and every day once it has passed
 
 
-def _day(as_of, ctx=None) -> dt.date:
+def day_of(ctx, as_of) -> dt.date:
+    """The day a reminder job reasons about: `as_of` (a date or ISO text), else the date the site
+    is told (ctx.today)."""
     if isinstance(as_of, dt.date):
         return as_of
     if as_of:
-        return dt.date.fromisoformat(str(as_of))
-    return ctx.today() if ctx is not None else dt.date.today()  # the date the site is told
+        return dt.date.fromisoformat(str(as_of)[:10])
+    return ctx.today()
 
 
-def _sent_today(ctx, user: str, subject: str, day: dt.date) -> bool:
+def send_once(ctx, users, subject: str, doctype: str | None = None, name: str | None = None, *,
+              since: dt.date | None = None) -> list[str]:
+    """Notify each of `users` of `subject` unless already notified of it (since the day `since`,
+    or ever when None); the users notified now. Every reminder of the app sends through this."""
     table = ctx.table("Notification Log")
-    start = dt.datetime.combine(day, dt.time.min)
-    return ctx.conn.execute(sa.select(table.c.name).where(table.c.for_user == user, table.c.subject == subject,
-                                                          table.c.creation >= start).limit(1)).first() is not None
+    fresh = []
+    for user in users:
+        seen = sa.select(table.c.name).where(table.c.for_user == user, table.c.subject == subject)
+        if since is not None:
+            seen = seen.where(table.c.creation >= dt.datetime.combine(since, dt.time.min))
+        if ctx.conn.execute(seen.limit(1)).first() is None:
+            fresh.append(user)
+    if fresh:
+        notifications.notify_users(ctx, fresh, doctype, name, subject, from_user="Administrator")
+    return fresh
 
 
 def _notify(ctx, users, doctype: str, name: str, subject: str, day: dt.date) -> int:
-    fresh = [u for u in users if not _sent_today(ctx, u, subject, day)]
-    notifications.notify_users(ctx, fresh, doctype, name, subject, from_user="Administrator")
-    return len(fresh)
+    return len(send_once(ctx, users, subject, doctype, name, since=day))
 
 
 def _readers(ctx, roles: list[str], doctype: str, values: dict) -> list[str]:
@@ -43,7 +53,7 @@ def _readers(ctx, roles: list[str], doctype: str, values: dict) -> list[str]:
 
 def daily_alerts(ctx, job=None, as_of=None) -> dict:
     """每日提醒: a digest of each branch's alerts to its secretary and committee members."""
-    day = _day(as_of, ctx)
+    day = day_of(ctx, as_of)
     by_branch: dict[str, list] = {}
     for alert in alert_rules.alerts_for(ctx, day):
         by_branch.setdefault(alert.party_org, []).append(alert)
@@ -62,7 +72,7 @@ def daily_alerts(ctx, job=None, as_of=None) -> dict:
 
 def deadline_reminders(ctx, job=None, as_of=None) -> dict:
     """截止提醒: review items due within DEADLINE_DAYS days, or overdue, to those who can act."""
-    day = _day(as_of, ctx)
+    day = day_of(ctx, as_of)
     table = ctx.table("Workflow Action")
     rows = ctx.conn.execute(sa.select(table.c.name, table.c.reference_doctype, table.c.reference_name,
                                       table.c.workflow_state, table.c.due_date, table.c.user)
@@ -94,7 +104,7 @@ def deadline_reminders(ctx, job=None, as_of=None) -> dict:
 
 def term_expiry_reminders(ctx, job=None, as_of=None) -> dict:
     """换届提醒: branches whose committee term has ended or ends soon, to the branch and its district."""
-    day = _day(as_of, ctx)
+    day = day_of(ctx, as_of)
     due = [a for a in alert_rules.alerts_for(ctx, day) if a.kind in ("term_expired", "term_ending")]
     sent = 0
     for i, alert in enumerate(due, start=1):
