@@ -38,8 +38,11 @@ def _title(ctx, doc) -> str:
     return str(doc.get(meta.title_field) if meta.title_field and doc.get(meta.title_field) else doc.name)
 
 
-def _printable(ctx, doctype: str, name: str):
-    doc = ctx.get_doc(doctype, name)  # read right and scope: out of scope is "does not exist"
+def printable(ctx, doctype: str, name: str):
+    """One document the user may print: the read right and scope (out of scope: "does not
+    exist"), then the print right on it. Every print door — the print button, batches, PDF
+    jobs — asks this."""
+    doc = ctx.get_doc(doctype, name)
     permissions.check(ctx, doctype, "print", doc)
     return doc
 
@@ -63,7 +66,7 @@ def print_batch(ctx, doctype: str, names: list[str], format_name: str | None, ta
     try:
         for done, name in enumerate(names, start=1):
             try:
-                doc = _printable(ctx, doctype, name)
+                doc = printable(ctx, doctype, name)
             except DoesNotExistError:
                 if not skip_denied:
                     raise

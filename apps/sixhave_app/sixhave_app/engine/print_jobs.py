@@ -13,15 +13,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import jobs, permissions, printing
+from . import jobs, permissions, print_batch, printing
 
 CHUNK = 20
 
 
 def render_pdf(ctx, doctype: str, name: str, print_format: str | None = None) -> bytes:
     """One document as PDF, with the same read, print and field rights as the print button."""
-    doc = ctx.get_doc(doctype, name)
-    permissions.check(ctx, doctype, "print", doc)
+    doc = print_batch.printable(ctx, doctype, name)
     return printing.html_to_pdf(printing.render_document(ctx, doc, print_format).html)
 
 

@@ -26,9 +26,7 @@ def printable(ctx, doctype, name):
         raise DoesNotExistError(f"DocType “{doctype}” 不存在")
     if not name or not isinstance(name, str):
         raise ValidationError("请指定要打印的单据（name）")
-    doc = ctx.get_doc(doctype, name)  # 404 when out of scope
-    permissions.check(ctx, doctype, "print", doc)
-    return doc
+    return print_batch.printable(ctx, doctype, name)  # 404 when out of scope
 
 
 def _render(ctx, doctype, name, format=None, letterhead=None, no_letterhead=0, args=None):
