@@ -138,18 +138,24 @@ def _int(value, field):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return _in_int_range(value)
     if isinstance(value, float):
-        if value != int(value):
+        if value != value or value in (float("inf"), float("-inf")) or value != int(value):
             raise FieldValueError("应为整数")
-        return int(value)
+        return _in_int_range(int(value))
     try:
         number = Decimal(plain_number(str(value)))
     except InvalidOperation:
         raise FieldValueError("应为整数（小数点用“.”，不用“,”）") from None
     if number != number.to_integral_value():
         raise FieldValueError("应为整数")
-    return int(number)
+    return _in_int_range(int(number))
+
+
+def _in_int_range(number: int) -> int:
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise FieldValueError("超出整数范围")
+    return number
 
 
 def _check(value, field):
@@ -373,6 +379,28 @@ WIDENINGS = {
     ("Percent", "Float"), ("Check", "Int"), ("Date", "Datetime"), ("Attach", "Attach Image"),
     ("Attach Image", "Attach"), ("Small Text", "Code"), ("Text", "Code"), ("Code", "Long Text"),
 }
+
+# The most a column holds on either database (MariaDB's TEXT counts bytes, VARCHAR characters);
+# validation refuses more on both, so MariaDB never truncates and SQLite never keeps what
+# MariaDB could not.
+TEXT_BYTES = 65535
+LONG_TEXT_BYTES = 4 * 1024 ** 3 - 1
+INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def length_limit(field) -> tuple[int, str] | None:
+    """(limit, "chars" | "bytes") for a text-like field's column, None for other types."""
+    kind = FIELD_TYPES.get(field.fieldtype)
+    if kind is None or kind.column is None:
+        return None
+    if kind.column is _varchar:
+        return int(field.length or 140), "chars"
+    if kind.column is _text_col:
+        return TEXT_BYTES, "bytes"
+    if kind.column in (_long_col, _json_col):
+        return LONG_TEXT_BYTES, "bytes"
+    return None
+
 
 NUMERIC_TYPES = {"Int", "Float", "Currency", "Percent", "Check"}
 DATE_TYPES = {"Date", "Datetime", "Time"}

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from . import fieldtypes
+from . import fieldtypes, limits
 from . import query_grammar as grammar
 from .errors import QueryError
 
@@ -31,9 +31,12 @@ def _load_json(value, what: str):
         if not text:
             return None
         if text[0] in "[{":
+            depth = limits.DEFAULTS["max_json_depth"]
+            if limits.text_depth(text, depth) > depth:
+                raise QueryError(f"{what} 的 JSON 嵌套过深（最多 {depth} 层）")
             try:
                 return json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise QueryError(f"{what} 不是有效的 JSON：{text[:80]}") from None
         return text
     return value
@@ -210,8 +213,12 @@ class Builder:
                                                        child.c.parenttype == self.doctype, cond))
 
     def where(self, filters, or_filters) -> list[sa.ColumnElement]:
-        clauses = [self.condition(f) for f in self.normalise_filters(filters)]
-        ors = [self.condition(f) for f in self.normalise_filters(or_filters)]
+        site = self.ctx.site
+        limits.check_filters(site, filters, or_filters)  # depth first: before any JSON is parsed
+        ands, ors = self.normalise_filters(filters), self.normalise_filters(or_filters)
+        limits.check_condition_count(site, len(ands) + len(ors))
+        clauses = [self.condition(f) for f in ands]
+        ors = [self.condition(f) for f in ors]
         if ors:
             clauses.append(sa.or_(*ors))
         return clauses
@@ -414,6 +421,14 @@ def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None
     return stmt
 
 
+def row_filter_for(ctx, doctype: str):
+    """What a reader may see of a row about another document (Version, Deleted Document…):
+    the site's row filter for `doctype`, applied by lists and exports alike; None for others."""
+    if ctx.ignore_permissions or ctx.user == "Administrator":
+        return None
+    return ctx.site.row_filters.get(doctype)
+
+
 def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, order_by=None,
              limit_start=0, limit_page_length=20, group_by=None, as_list: bool = False, pluck=None,
              distinct=False, ignore_permissions: bool | None = None, limit=None, ptype: str = "read") -> list:
@@ -424,7 +439,7 @@ def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, o
                        order_by=order_by, limit_start=limit_start, limit_page_length=limit_page_length,
                        group_by=group_by, distinct=distinct, ignore_permissions=ignore, limit=limit, ptype=ptype)
     result = ctx.conn.execute(stmt)
-    row_filter = None if ignore or ctx.user == "Administrator" else ctx.site.row_filters.get(doctype)
+    row_filter = None if ignore else row_filter_for(ctx, doctype)
     if row_filter is not None:  # rows about other documents (Version, Deleted Document…)
         rows = [dict(row) for row in result.mappings()]
         for row in rows:

@@ -80,7 +80,7 @@ class Api:
     def endpoint(self, handler: Callable, *, csrf_exempt_for: Callable[[Request], bool] | None = None):
         async def run(request: Request) -> Response:
             try:
-                args, files = await read_args(request)
+                args, files = await read_args(request, self.site)
             except SixhaveError as exc:
                 status, body = error_body(exc, show_traceback=False)
                 return JSONReply(body, status)
