@@ -55,6 +55,8 @@ def current_site_name(sites_path: Path | None = None) -> str | None:
     return None
 
 
+# Whatever the server's default, a MariaDB connection refuses a value too long, out of range or
+# invalid — never truncates or zeroes it silently (validation refuses such values first).
 MARIADB_SQL_MODE = "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION"
 
 
@@ -81,19 +83,10 @@ def make_engine(db_url: str) -> sa.Engine:
         return engine
     if url.get_backend_name() in ("mariadb", "mysql"):
         query = dict(url.query)
+        query["init_command"] = f"SET SESSION sql_mode = '{MARIADB_SQL_MODE}'"  # every connection, see above
         url = url.set(query=query)
-        engine = sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
-                                  max_overflow=20, isolation_level="READ COMMITTED")
-
-        @event.listens_for(engine, "connect")
-        def _strict(dbapi_conn, _record):
-            # Whatever the server's default: a value too long, out of range or invalid is an
-            # error, never silently truncated or zeroed (validation refuses it first).
-            cur = dbapi_conn.cursor()
-            cur.execute(f"SET SESSION sql_mode = '{MARIADB_SQL_MODE}'")
-            cur.close()
-
-        return engine
+        return sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
+                                max_overflow=20, isolation_level="READ COMMITTED")
     return sa.create_engine(url)
 
 
