@@ -138,24 +138,18 @@ def _int(value, field):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return _in_int_range(value)
+        return value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")) or value != int(value):
+        if value != int(value):
             raise FieldValueError("应为整数")
-        return _in_int_range(int(value))
+        return int(value)
     try:
         number = Decimal(plain_number(str(value)))
     except InvalidOperation:
         raise FieldValueError("应为整数（小数点用“.”，不用“,”）") from None
     if number != number.to_integral_value():
         raise FieldValueError("应为整数")
-    return _in_int_range(int(number))
-
-
-def _in_int_range(number: int) -> int:
-    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
-        raise FieldValueError("超出整数范围")
-    return number
+    return int(number)
 
 
 def _check(value, field):

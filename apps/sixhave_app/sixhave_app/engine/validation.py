@@ -44,8 +44,14 @@ def coerce_values(doc) -> None:
 
 
 def check_length(doc, f, value) -> None:
-    """A text value within what its column holds on both databases (fieldtypes.length_limit):
-    too long is refused naming the field — never cut short by the database."""
+    """A value within what its column holds on both databases (fieldtypes.length_limit, an Int's
+    BIGINT range): more is refused naming the field — never cut short by the database."""
+    if isinstance(value, int) and not isinstance(value, bool) and f.fieldtype == "Int":
+        low, high = fieldtypes.INT_RANGE
+        if not low <= value <= high:
+            raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值超出整数范围（{low} 至 {high}）",
+                                  field=f.fieldname)
+        return
     if not isinstance(value, str):
         return
     limit = fieldtypes.length_limit(f)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from .. import auth, users
 from ..errors import AuthenticationError, CSRFTokenError, SixhaveError
-from .request import read_args
+from . import bounds
 from .responses import JSONReply, Reply, error_body
 
 log = logging.getLogger("sixhave.api")
@@ -80,7 +80,7 @@ class Api:
     def endpoint(self, handler: Callable, *, csrf_exempt_for: Callable[[Request], bool] | None = None):
         async def run(request: Request) -> Response:
             try:
-                args, files = await read_args(request, self.site)
+                args, files = await bounds.read_args(request, self.site)
             except SixhaveError as exc:
                 status, body = error_body(exc, show_traceback=False)
                 return JSONReply(body, status)
