@@ -1,0 +1,94 @@
+"""Who is on the other end of the connection: the client's address, whether the site is served
+over https, and whether a request comes from the site's own pages (its Origin).
+
+Headers a client can write (`X-Forwarded-For`, `X-Forwarded-Proto`) are believed only when the
+socket peer is one of the proxies listed in site_config.json's `trusted_proxies` (addresses or
+networks, e.g. ["127.0.0.1", "10.0.0.0/8"]); by default nothing is trusted and the address is the
+socket peer's."""
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from starlette.requests import Request
+
+
+@lru_cache(maxsize=64)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    out = []
+    for entry in entries:
+        try:
+            out.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            continue  # a typo in site_config trusts nothing rather than failing every request
+    return tuple(out)
+
+
+def _trusted(site, address: str | None) -> bool:
+    entries = site.config.get("trusted_proxies") or ()
+    if not address or not entries:
+        return False
+    if isinstance(entries, str):
+        entries = [entries]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(tuple(entries)))
+
+
+def socket_peer(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def client_address(site, request: Request) -> str | None:
+    """The socket peer; behind trusted proxies, the right-most X-Forwarded-For entry that is not
+    itself a trusted proxy (the left-most entries are whatever the client chose to write)."""
+    peer = socket_peer(request)
+    if not _trusted(site, peer):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer  # a malformed chain: keep the address we know
+        if not _trusted(site, hop):
+            return hop
+    return hops[0] if hops else peer
+
+
+def is_https(site, request: Request) -> bool:
+    if request.url.scheme == "https":
+        return True
+    if _trusted(site, socket_peer(request)):
+        return request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower() == "https"
+    return False
+
+
+def cookie_secure(site, request: Request) -> bool:
+    """site_config `cookie_secure`: "auto" (default: Secure when served over https), true or false."""
+    setting = site.config.get("cookie_secure", "auto")
+    if isinstance(setting, str) and setting.strip().lower() == "auto":
+        return is_https(site, request)
+    if isinstance(setting, str):
+        return setting.strip().lower() in ("1", "true", "yes", "on")
+    return bool(setting)
+
+
+def own_origin(site, request: Request) -> str:
+    scheme = "https" if is_https(site, request) else "http"
+    host = request.headers.get("x-forwarded-host") if _trusted(site, socket_peer(request)) else None
+    return f"{scheme}://{(host or request.headers.get('host') or '').strip().lower()}"
+
+
+def same_origin(site, request: Request) -> bool:
+    """True when the request has no Origin, or the Origin is the site itself (or one listed in
+    site_config `allowed_origins`)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.strip().lower().rstrip("/")
+    allowed = {own_origin(site, request)} | {str(o).strip().lower().rstrip("/") for o in site.config.get("allowed_origins") or ()}
+    return origin in allowed
