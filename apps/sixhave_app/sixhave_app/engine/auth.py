@@ -133,10 +133,12 @@ def get_session(ctx, sid: str | None) -> Session | None:
     now = ctx.now()
     if _expired(site, session, now):
         delete_session(ctx, sid)
+        ctx.flags["session_written"] = True  # committed before the request's own work (api.app)
         return None
     if now - session.lastupdate > _touch_interval(site):
         session.lastupdate = now
         ctx.conn.execute(table.update().where(table.c.sid == sid).values(lastupdate=now))
+        ctx.flags["session_written"] = True
         _cache_session(site, session)
     return session
 

@@ -139,6 +139,8 @@ class Api:
         ctx.flags["caller"] = caller
         try:
             identify(ctx, caller, csrf_exempt=csrf_exempt)
+            if ctx.flags.pop("session_written", False):
+                ctx.commit()  # an expired session stays removed, a touch stays, whatever the handler does
             reply = handler(ctx, caller)
             if not isinstance(reply, Reply):
                 reply = Reply(body=reply)
