@@ -131,6 +131,23 @@ def test_removing_a_role_ends_sessions_and_adding_one_does_not(live):
     assert who(client) is None
 
 
+def test_disabling_a_role_ends_its_holders_sessions(live):
+    site, url = live
+    role = unique("角色")
+    with site.context() as ctx:
+        ctx.insert({"doctype": "Role", "role_name": role})
+    holder = make_user(site, roles=("支部书记", role))
+    client, bystander = sign_in(url, *holder), sign_in(url, *make_user(site))
+    with httpx.Client(base_url=url, timeout=30) as admin:
+        edited = admin.put(f"/api/resource/Role/{role}", headers=admin_token(site), json={"description": "改"})
+        assert edited.status_code == 200, edited.text
+        assert who(client) == holder[0]  # an edit that takes nothing away
+        disabled = admin.put(f"/api/resource/Role/{role}", headers=admin_token(site), json={"disabled": 1})
+        assert disabled.status_code == 200, disabled.text
+    assert who(client) is None
+    assert who(bystander) is not None
+
+
 def test_password_reset_by_an_administrator_ends_the_users_sessions(live):
     site, url = live
     email, password = make_user(site)

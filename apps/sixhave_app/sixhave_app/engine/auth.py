@@ -137,9 +137,12 @@ def get_session(ctx, sid: str | None) -> Session | None:
         return None
     if now - session.lastupdate > _touch_interval(site):
         session.lastupdate = now
-        ctx.conn.execute(table.update().where(table.c.sid == sid).values(lastupdate=now))
+        touched = ctx.conn.execute(table.update().where(table.c.sid == sid).values(lastupdate=now)).rowcount
         ctx.flags["session_written"] = True
-        _cache_session(site, session)
+        if not touched:  # its row is gone: the session was ended, whatever a cache says
+            _uncache(site, [sid])
+            return None
+        ctx.after_commit(lambda: _cache_session(site, session))
     return session
 
 

@@ -108,5 +108,5 @@ def check(ctx, account: str, ip: str | None, login: str) -> None:
         return
     log(ctx, user=account, status="Blocked", ip=ip, subject=f"{login} 登录被暂时阻止（失败次数过多）")
     ctx.flags["commit_on_error"] = True
-    raise TooManyRequestsError(f"登录失败次数过多，为保护账号安全已暂时锁定，请 {in_words(wait)}后再试",
+    raise TooManyRequestsError(f"登录失败次数过多，请 {in_words(wait)}后再试",
                                retry_after=wait)

@@ -64,12 +64,9 @@ def check_csrf(ctx, caller: Caller, session: auth.Session | None, *, exempt: boo
         if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
             raise CSRFTokenError("页面已过期或请求来源无效（CSRF 令牌不符），请刷新页面后重试")
         return
-    # a session from the API login, without a token: only a JSON body (or a body-less PUT/DELETE,
-    # which a browser sends cross-site only after a preflight) can have come from a real client
-    kind = content_type(request)
-    if is_json_type(kind):
-        return
-    if request.method != "POST" and not caller.args.keys() - set(request.query_params) and not caller.files:
+    # a session from the API login, without a token: only a request declaring a JSON body, which
+    # no cross-site page can send without a (refused) CORS preflight, can have come from a client
+    if is_json_type(content_type(request)):
         return
     raise CSRFTokenError("此会话修改数据须以 JSON 请求体发送（表单、文件和纯文本请求须带 CSRF 令牌）")
 

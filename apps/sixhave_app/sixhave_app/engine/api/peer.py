@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
@@ -77,18 +78,33 @@ def cookie_secure(site, request: Request) -> bool:
     return bool(setting)
 
 
-def own_origin(site, request: Request) -> str:
-    scheme = "https" if is_https(site, request) else "http"
-    host = request.headers.get("x-forwarded-host") if _trusted(site, socket_peer(request)) else None
-    return f"{scheme}://{(host or request.headers.get('host') or '').strip().lower()}"
+def _netloc(value: str) -> str:
+    value = (value or "").strip().lower().rstrip("/")
+    return urlsplit(value).netloc if "://" in value else value
+
+
+def own_hosts(site, request: Request) -> set[str]:
+    """The names this site answers to: the Host header, a trusted proxy's X-Forwarded-Host, and
+    site_config `host_name` (Frappe's key, e.g. "https://sixhave.wuxi.gov.cn")."""
+    hosts = {_netloc(request.headers.get("host", ""))}
+    if _trusted(site, socket_peer(request)) and request.headers.get("x-forwarded-host"):
+        hosts.add(_netloc(request.headers["x-forwarded-host"].split(",")[0]))
+    if site.config.get("host_name"):
+        hosts.add(_netloc(str(site.config["host_name"])))
+    hosts.discard("")
+    return hosts
 
 
 def same_origin(site, request: Request) -> bool:
-    """True when the request has no Origin, or the Origin is the site itself (or one listed in
-    site_config `allowed_origins`)."""
+    """True when the request has no Origin, or its Origin names this site (compared by host and
+    port: behind a proxy that ends TLS the app may not see the https the browser used), or is one
+    listed in site_config `allowed_origins`."""
     origin = request.headers.get("origin")
     if origin is None:
         return True
     origin = origin.strip().lower().rstrip("/")
-    allowed = {own_origin(site, request)} | {str(o).strip().lower().rstrip("/") for o in site.config.get("allowed_origins") or ()}
-    return origin in allowed
+    if origin in {str(o).strip().lower().rstrip("/") for o in site.config.get("allowed_origins") or ()}:
+        return True
+    if "://" not in origin or urlsplit(origin).scheme not in ("http", "https"):
+        return False  # "null" (a sandboxed or file page) and anything else is not this site
+    return _netloc(origin) in own_hosts(site, request)
