@@ -1,5 +1,6 @@
 """Reading a request the way Frappe does: one dict of arguments (form_dict) from the query
-string, a form (urlencoded or multipart) and a JSON body; files kept apart."""
+string, a form (urlencoded or multipart) and a JSON body; files kept apart. Each body is parsed
+only as its Content-Type (`read_args`)."""
 from __future__ import annotations
 
 import json
@@ -7,15 +8,29 @@ import json
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from ..errors import ValidationError
+from ..errors import UnsupportedMediaTypeError, ValidationError
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def is_json_type(kind: str) -> bool:
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
 
 
 async def read_args(request: Request) -> tuple[dict, dict]:
+    """A body is read only as what its Content-Type says: a form as a form, JSON as JSON. A body
+    of any other type (text/plain, none at all…) is refused with 415 — never guessed to be JSON,
+    which a cross-site page could send without a CORS preflight."""
     args: dict = dict(request.query_params)
     files: dict = {}
     if request.method in ("POST", "PUT", "DELETE", "PATCH"):
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        kind = content_type(request)
+        if kind in FORM_TYPES:
             form = await request.form()
             for key, value in form.multi_items():
                 if isinstance(value, UploadFile):
@@ -24,17 +39,20 @@ async def read_args(request: Request) -> tuple[dict, dict]:
                     args[key] = value
         else:
             raw = await request.body()
-            if raw.strip():
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    if content_type == "application/json":
-                        raise ValidationError("请求体不是有效的 JSON") from None
-                    body = None
-                if isinstance(body, dict):
-                    args.update(body)
-                elif body is not None:
-                    args["__body"] = body
+            if not raw.strip():
+                return args, files
+            if not is_json_type(kind):
+                shown = kind or "（未注明）"
+                raise UnsupportedMediaTypeError(f"请求体类型 {shown} 不受支持：请以 application/json 或表单"
+                                                "（application/x-www-form-urlencoded、multipart/form-data）发送")
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise ValidationError("请求体不是有效的 JSON") from None
+            if isinstance(body, dict):
+                args.update(body)
+            elif body is not None:
+                args["__body"] = body
     return args, files
 
 
