@@ -455,19 +455,23 @@ class MetaStore:
         return sorted(set(self.sources) | set(self._custom_doctypes))
 
     def exists(self, doctype: str) -> bool:
+        if not isinstance(doctype, str):  # a list or object from a request names no DocType
+            return False
         return doctype in self.sources or doctype in self._custom_doctypes
 
     def is_standard(self, doctype: str) -> bool:
         return doctype in self.sources
 
     def get(self, doctype: str) -> Meta:
-        meta = self._cache.get(doctype)
+        meta = self._cache.get(doctype) if isinstance(doctype, str) else None
         if meta is None:
             meta = self._build(doctype)
             self._cache[doctype] = meta
         return meta
 
     def raw(self, doctype: str) -> dict:
+        if not isinstance(doctype, str):
+            raise DoesNotExistError("DocType 名称应为文本", doctype="DocType", name=str(doctype)[:60])
         if doctype in self.sources:
             return self.sources[doctype].data
         if doctype in self._custom_doctypes:

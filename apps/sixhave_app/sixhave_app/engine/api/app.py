@@ -7,6 +7,7 @@ from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from .. import auth, users
 from ..errors import AuthenticationError, CSRFTokenError, SixhaveError
 from .request import read_args
-from .responses import JSONReply, Reply, error_body
+from .responses import JSONReply, Reply, error_body, http_exception_handler
 
 log = logging.getLogger("sixhave.api")
 STATE_CHANGING = ("POST", "PUT", "DELETE", "PATCH")
@@ -157,6 +158,6 @@ def create_app(site) -> Starlette:
         Route("/", api.endpoint(method.root, csrf_exempt_for=lambda r: r.query_params.get("cmd") in CSRF_EXEMPT),
               methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_exception_handler})
     app.state.site = site
     return app
