@@ -380,10 +380,10 @@ def rows_of(meta, key: str, value) -> list:
         return []
     label = meta.label_of(key)
     if not isinstance(value, (list, tuple)):
-        raise ValidationError(f"{meta.display_name}：子表 “{label}” 应为行的列表", field=key)
+        raise ValidationError(f"{meta.display_name}：子表 “{label}”（{key}）应为行的列表", field=key)
     for number, row in enumerate(value, 1):
         if not isinstance(row, (dict, Document)):
-            raise ValidationError(f"{meta.display_name}：子表 “{label}” 第 {number} 行应为对象（字段: 值）", field=key)
+            raise ValidationError(f"{meta.display_name}：子表 “{label}”（{key}）第 {number} 行应为对象（字段: 值）", field=key)
     return list(value)
 
 
@@ -397,7 +397,7 @@ def _scalar_of(meta, key: str, value):
     if isinstance(value, (list, tuple, dict)) and (key in _SCALAR_KEYS or key in meta.valid_columns()):
         field = meta.get_field(key)
         if field is None or field.fieldtype != "JSON":
-            raise ValidationError(f"{meta.display_name}：字段 “{meta.label_of(key)}” 应为单个值，不能是列表或对象",
+            raise ValidationError(f"{meta.display_name}：字段 “{meta.label_of(key)}”（{key}）应为单个值，不能是列表或对象",
                                   field=key)
     if key == "modified" and isinstance(value, str) and value.strip():
         try:
