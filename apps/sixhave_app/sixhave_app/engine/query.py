@@ -270,6 +270,14 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
         standard = lambda v: fieldtypes._datetime(v, None)  # noqa: E731
     if col.key in ("docstatus", "idx", "lft", "rgt") and field is None:
         standard = lambda v: fieldtypes._int(v, None)  # noqa: E731 - bounded, as an Int field
+    plain = coerce
+
+    def scalar(v):
+        if isinstance(v, (dict, list, tuple)):
+            raise QueryError(f"过滤字段 “{label}” 的值应为单个值（文本、数字或日期），不能是列表或对象", field=label)
+        return plain(v)
+
+    coerce = scalar
     if standard is not None:
         def coerce(v):
             if v in (None, ""):
@@ -330,6 +338,8 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
     tree_meta = ctx.meta(tree_doctype)
     if not tree_meta.is_tree:
         raise QueryError(f"过滤字段 “{label}”：{tree_meta.display_name} 不是树形 DocType")
+    if not isinstance(value, str):
+        raise QueryError(f"过滤字段 “{label}”：{op} 需要一个名称（文本）", field=label)
     tree_table = ctx.table(tree_doctype)
     row = ctx.conn.execute(sa.select(tree_table.c.lft, tree_table.c.rgt).where(tree_table.c.name == value)).first()
     if row is None:
