@@ -22,7 +22,7 @@ from sixhave_app.engine.api.app import create_app  # noqa: E402
 
 # examples per operation and mode: enough to reach each argument with a wrong type, a wrong
 # shape and an out-of-range value, small enough for `make test` (a minute or two per database)
-EXAMPLES = {GenerationMode.POSITIVE: 3, GenerationMode.NEGATIVE: 2}
+EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 2}
 GUEST_EXAMPLES = 1
 
 
