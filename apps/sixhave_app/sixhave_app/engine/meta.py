@@ -27,7 +27,7 @@ DOCTYPE_KEYS = ("name", "module", "fields", "permissions", "istable", "issingle"
                 "track_changes", "custom", "description", "nsm_parent_field", "image_field",
                 "allow_rename", "naming_rule", "label", "in_create", "read_only", "editable_grid",
                 "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes",
-                "personal_field")
+                "personal_field", "reference_fields")
 FIELD_KEYS = ("fieldname", "fieldtype", "label", "options", "reqd", "default", "unique", "length",
               "precision", "read_only", "hidden", "in_list_view", "in_standard_filter", "depends_on",
               "mandatory_depends_on", "read_only_depends_on", "fetch_from", "fetch_if_empty",
@@ -338,6 +338,9 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for value in (s.strip() for s in str(data.get("personal_field") or "").split(",") if s.strip()):
         if value not in seen and value not in ("owner", "name"):
             raise MetaError(f"{where}: personal_field 中的 “{value}” 不是本表字段")
+    reference = [s.strip() for s in str(data.get("reference_fields") or "").split(",") if s.strip()]
+    if reference and (len(reference) != 2 or any(value not in seen for value in reference)):
+        raise MetaError(f"{where}: reference_fields 应为本表的两个字段：“单据类型字段,单据名称字段”")
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")
