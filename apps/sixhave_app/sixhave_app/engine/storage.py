@@ -25,6 +25,8 @@ def load(ctx, doctype: str, name: str, *, for_update: bool = False) -> dict:
     meta = ctx.meta(doctype)
     if meta.issingle:
         return load_single(ctx, doctype)
+    if not _is_name(name):
+        raise DoesNotExistError(f"{meta.display_name}：名称应为文本", doctype=doctype, name=str(name)[:60])
     table = ctx.table(doctype)
     stmt = sa.select(table).where(table.c.name == name)
     if for_update and ctx.conn.dialect.name != "sqlite":
@@ -47,7 +49,15 @@ def load_children(ctx, meta: Meta, table_field, parent: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def _is_name(name) -> bool:
+    """A document's name is text (or a number, for autoincrement DocTypes): a list or an object
+    from a request names nothing, and never reaches the database driver."""
+    return isinstance(name, (str, int)) and not isinstance(name, bool)
+
+
 def exists(ctx, doctype: str, name: str) -> bool:
+    if not _is_name(name):
+        return False
     table = ctx.table(doctype)
     return ctx.conn.execute(sa.select(table.c.name).where(table.c.name == name)).first() is not None
 

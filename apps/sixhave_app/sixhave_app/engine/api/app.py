@@ -15,6 +15,7 @@ from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,7 +25,7 @@ from ..errors import AuthenticationError, CSRFTokenError, SixhaveError
 from . import bounds, peer
 from .headers import SecurityHeaders
 from .request import content_type, is_json_type
-from .responses import JSONReply, Reply, error_body
+from .responses import JSONReply, Reply, error_body, http_exception_handler
 
 log = logging.getLogger("sixhave.api")
 STATE_CHANGING = ("POST", "PUT", "DELETE", "PATCH")
@@ -203,7 +204,7 @@ def create_app(site) -> Starlette:
         Route("/", api.endpoint(method.root, csrf_exempt_for=lambda r, args: args.get("cmd") in CSRF_EXEMPT),
               methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_exception_handler})
     app.state.site = site
     app.add_middleware(SecurityHeaders)
     return app

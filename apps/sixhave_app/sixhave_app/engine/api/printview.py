@@ -60,7 +60,7 @@ def _extra_args(kwargs: dict) -> dict:
 
 
 @whitelist(methods=("GET", "POST"))
-def download_multi_pdf(ctx, doctype=None, name=None, format=None, filters=None, output="pdf", no_letterhead=0,
+def download_multi_pdf(ctx, doctype=None, name: str | list | None = None, format=None, filters=None, output="pdf", no_letterhead=0,
                        letterhead=None, **kwargs) -> Reply:
     """Many documents in one PDF (Frappe's `name` is a JSON list) or, with output=zip, a zip of
     PDFs named by each document's title. `filters` may choose the documents instead of names."""
