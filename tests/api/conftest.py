@@ -23,7 +23,8 @@ class LiveServer:
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
-        config = uvicorn.Config(create_app(site), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(create_app(site), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+                                proxy_headers=False)  # X-Forwarded-* are the site's to judge (trusted_proxies)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 

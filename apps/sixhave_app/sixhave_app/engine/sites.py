@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from . import auth, users
 from .errors import SiteError
 from .site import Site, create_database, default_sites_path, drop_database, read_site_config
 
@@ -143,13 +144,11 @@ def update_config(site: Site, **values) -> None:
 
 
 def create_administrator(site: Site, password: str) -> None:
-    from . import users
-
     with site.context(ignore_permissions=True) as ctx:
         if not ctx.exists("User", users.ADMIN):
             ctx.new_doc("User", name=users.ADMIN, email="admin@example.com", first_name="系统管理员",
                         roles=[{"role": "Administrator"}, {"role": "System Manager"}]).insert()
-        users.set_password(ctx, users.ADMIN, password)
+        auth.set_password(ctx, users.ADMIN, password)
 
 
 def drop_site(name: str, *, sites_path: Path | None = None) -> None:

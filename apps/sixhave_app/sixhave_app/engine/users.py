@@ -2,6 +2,8 @@
 so no list, export or API read can ever return one."""
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -9,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 ADMIN = "Administrator"
 GUEST = "Guest"
 _hasher = PasswordHasher()
+_dummy: list[str] = []
 
 
 def roles_of(ctx, user: str) -> list[str]:
@@ -29,7 +32,9 @@ def roles_of(ctx, user: str) -> list[str]:
     return roles
 
 
-def set_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> None:
+def store_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> None:
+    """The hash of a password, stored. Callers set passwords through auth.set_password, which also
+    ends the user's other sessions."""
     table = ctx.site.system["__Auth"]
     hashed = _hasher.hash(password)
     key = (table.c.doctype == doctype) & (table.c.name == user) & (table.c.fieldname == fieldname)
@@ -37,12 +42,24 @@ def set_password(ctx, user: str, password: str, fieldname: str = "password", doc
         ctx.conn.execute(table.insert().values(doctype=doctype, name=user, fieldname=fieldname, password=hashed))
 
 
+def verify_dummy(password: str) -> bool:
+    """Spend what a real verification spends, for a login without a user or without a password,
+    so that refusing an unknown user takes as long as refusing a wrong password. Always False."""
+    if not _dummy:
+        _dummy.append(_hasher.hash(secrets.token_hex(16)))
+    try:
+        _hasher.verify(_dummy[0], password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False
+
+
 def check_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> bool:
     table = ctx.site.system["__Auth"]
     stored = ctx.conn.execute(sa.select(table.c.password).where(table.c.doctype == doctype, table.c.name == user,
                                                                  table.c.fieldname == fieldname)).scalar()
     if not stored:
-        return False
+        return verify_dummy(password)
     try:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
