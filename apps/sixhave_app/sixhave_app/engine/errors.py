@@ -21,6 +21,12 @@ class ValidationError(SixhaveError):
     title = "校验失败"
 
 
+class BadRequestError(ValidationError):
+    """A request that cannot be read at all (a body the form parser refuses, a NUL in the path)."""
+    http_status = 400
+    title = "请求格式无效"
+
+
 class MandatoryError(ValidationError):
     title = "缺少必填项"
 
@@ -70,6 +76,12 @@ class PermissionError(SixhaveError):  # noqa: A001 - Frappe's name, shadowing on
 class DoesNotExistError(SixhaveError):
     http_status = 404
     title = "不存在"
+
+
+class MethodNotAllowedError(SixhaveError):
+    """An HTTP verb the address or method does not take (GET on a method that changes state…)."""
+    http_status = 405
+    title = "请求方式不对"
 
 
 class DuplicateEntryError(SixhaveError):

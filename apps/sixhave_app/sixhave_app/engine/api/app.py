@@ -15,16 +15,17 @@ from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import auth, users
 from ..errors import AuthenticationError, CSRFTokenError, SixhaveError
-from . import peer
+from . import bounds, peer
 from .headers import SecurityHeaders
-from .request import content_type, is_json_type, read_args
-from .responses import JSONReply, Reply, error_body
+from .request import content_type, is_json_type
+from .responses import JSONReply, Reply, error_body, http_exception_handler
 
 log = logging.getLogger("sixhave.api")
 STATE_CHANGING = ("POST", "PUT", "DELETE", "PATCH")
@@ -122,7 +123,7 @@ class Api:
     def endpoint(self, handler: Callable, *, csrf_exempt_for: Callable[[Request, dict], bool] | None = None):
         async def run(request: Request) -> Response:
             try:
-                args, files = await read_args(request)
+                args, files = await bounds.read_args(request, self.site)
             except SixhaveError as exc:
                 status, body = error_body(exc, show_traceback=False)
                 return JSONReply(body, status)
@@ -203,7 +204,7 @@ def create_app(site) -> Starlette:
         Route("/", api.endpoint(method.root, csrf_exempt_for=lambda r, args: str(args.get("cmd")) in CSRF_EXEMPT),
               methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_exception_handler})
     app.state.site = site
     app.add_middleware(SecurityHeaders)
     return app
