@@ -1,4 +1,4 @@
-from sixhave_app.engine import customize, users
+from sixhave_app.engine import admin_guard, customize, users
 from sixhave_app.engine.document import Document
 
 
@@ -14,6 +14,7 @@ class User(Document):
             if row.role in seen:
                 raise users_duplicate_role(self, row.role)
             seen.add(row.role)
+        admin_guard.check_role_change(self.ctx, self)
         # The plain password never reaches the table: it is hashed into __Auth after the write.
         password = self.get("new_password")
         self.set("new_password", None)
