@@ -180,7 +180,8 @@ def test_a_district_admin_cannot_reach_the_studio(studio_world, page):
     page.goto(base + "/app/studio/customize-form/Meeting")
     page.wait_for_load_state("networkidle")
     expect(page.locator("li.cf-row")).to_have_count(0)
-    expect(page.locator(".el-message--error")).to_contain_text("没有权限", timeout=TIMEOUT)
+    expect(page.locator(".studio-denied")).to_contain_text("没有权限", timeout=TIMEOUT)
+    screenshot(page, "studio-denied")
     for url in ("/api/method/sixhave.customize.load?doctype=Meeting", "/api/method/sixhave.permissions.users",
                 "/api/method/sixhave.customize.custom_doctypes"):
         assert page.request.get(base + url).status == 403, url
