@@ -62,6 +62,7 @@ def test_city_admin_customises_meeting_and_reverts(studio_world, page):
     dialog.get_by_text("列表显示", exact=True).click()
     dialog.locator("#cf-depends").fill("eval:doc.kind")
     dialog.locator("#cf-description").fill("线下集中或线上视频")
+    screenshot(page, "studio-add-field")
     dialog.get_by_role("button", name="保存字段").click()
     expect(_row(page, "activity_form")).to_contain_text("自定义", timeout=TIMEOUT)
     expect(_row(page, "activity_form")).to_contain_text("必填")
@@ -76,6 +77,8 @@ def test_city_admin_customises_meeting_and_reverts(studio_world, page):
     expect(page.get_by_text("顺序已保存")).to_be_visible(timeout=TIMEOUT)
     order = _order(studio_world)
     assert order.index("activity_form") == order.index("topic") - 1, order
+    _row(page, "place").scroll_into_view_if_needed()
+    page.mouse.wheel(0, 200)
     screenshot(page, "studio-customize-form")
 
     # the form: shown (the meeting has a kind), required, saved
