@@ -4,7 +4,10 @@ administrator who is not a System Manager, refused (403) to a district administr
 change recorded and revertible. Each backend gets sites of its own: these tests change metadata."""
 from __future__ import annotations
 
+import io
+
 import httpx
+import openpyxl
 import pytest
 
 from tests.api.conftest import LiveServer, call, make_world
@@ -89,6 +92,11 @@ def test_customize_form_add_reorder_rename_and_revert(studio):
         "party_org": _branch(site), "kind": "集体学习", "meeting_date": "2018-04-01", "topic": unique("无形式")})
     assert r.status_code == 417 and "活动形式" in r.text
     name = meeting(site, activity_form="线上")
+    template = http.get("/api/method/frappe.core.doctype.data_import.data_import.download_template", headers=city.token,
+                        params={"doctype": "Meeting", "file_type": "Excel", "export_records": "blank_template"})
+    assert template.status_code == 200
+    headers = [c.value for c in openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0][1]]
+    assert any(str(h).startswith("活动形式") for h in headers), headers  # required: marked with *
 
     # drag and drop: the new field moves to the top
     order = ["activity_form"] + [n for n in names if n != "activity_form"]

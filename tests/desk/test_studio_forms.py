@@ -158,6 +158,8 @@ def test_city_admin_sees_as_a_district_reviewer_and_builds_a_doctype(studio_worl
         assert shown == ctx.get_count("Org Unit")
     with studio_world.site.context(ignore_permissions=True) as ctx:
         assert shown < ctx.get_count("Org Unit")
+    expect(page.get_by_role("checkbox", name="System Manager")).to_be_disabled()
+    page.locator(".preview h3").scroll_into_view_if_needed()
     screenshot(page, "studio-permissions")
 
     page.goto(base + "/app/studio/doctype-builder")
