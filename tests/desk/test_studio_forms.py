@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.desk.conftest import _make_world
-from tests.desk.ui import TIMEOUT, choose, form_url, login, logout, screenshot, wait_ready
+from tests.desk.ui import TIMEOUT, axe, choose, form_url, login, logout, screenshot, wait_ready
 from tests.pdfs import pages_text, squeeze
 
 CITY_ADMIN = "city.admin@wuxi.example"
@@ -50,6 +50,7 @@ def test_city_admin_customises_meeting_and_reverts(studio_world, page):
     page.goto(base + "/app/studio/customize-form/Meeting")
     wait_ready(page)
     expect(_row(page, "topic")).to_contain_text("标准")
+    axe(page, "表单定制")
 
     # add the field: required, shown only when the activity has a kind, in the list
     page.get_by_role("button", name="新增字段").click()
@@ -159,6 +160,7 @@ def test_city_admin_sees_as_a_district_reviewer_and_builds_a_doctype(studio_worl
     with studio_world.site.context(ignore_permissions=True) as ctx:
         assert shown < ctx.get_count("Org Unit")
     expect(page.get_by_role("checkbox", name="System Manager")).to_be_disabled()
+    axe(page, "权限管理")
     page.locator(".preview h3").scroll_into_view_if_needed()
     screenshot(page, "studio-permissions")
 
@@ -171,6 +173,7 @@ def test_city_admin_sees_as_a_district_reviewer_and_builds_a_doctype(studio_worl
     page.get_by_role("button", name="保存单据类型").click()
     expect(page.get_by_text("已保存，立即可用")).to_be_visible(timeout=TIMEOUT)
     screenshot(page, "studio-doctype-builder")
+    axe(page, "新建单据类型")
     page.goto(base + "/app/volunteer-service/new")
     wait_ready(page)
     expect(page.get_by_text("服务内容", exact=True)).to_be_visible(timeout=TIMEOUT)
