@@ -57,12 +57,22 @@ def test_city_admin_customises_meeting_and_reverts(studio_world, page):
     dialog = page.get_by_role("dialog")
     dialog.locator("#cf-label").fill("活动形式")
     dialog.locator("#cf-fieldname").fill("activity_form")
-    choose(page, "cf-type", "下拉选择")
+    expect(dialog.locator("#cf-type")).to_be_visible()
+    page.wait_for_timeout(400)  # the dialog's opening animation: a click on its select lands after it
+    for _ in range(3):
+        choose(page, "cf-type", "下拉选择")
+        try:
+            dialog.locator("#cf-options").wait_for(timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 - the choice did not take: choose again
+            page.keyboard.press("Escape") if page.locator(".el-select-dropdown:visible").count() else None
     dialog.locator("#cf-options").fill("线下\n线上")
     dialog.get_by_text("必填", exact=True).click()
     dialog.get_by_text("列表显示", exact=True).click()
     dialog.locator("#cf-depends").fill("eval:doc.kind")
     dialog.locator("#cf-description").fill("线下集中或线上视频")
+    expect(dialog.locator(".field-preview")).to_contain_text("活动形式")  # how it will look, before saving
+    expect(dialog.locator(".field-preview")).to_contain_text("eval:doc.kind")
     screenshot(page, "studio-add-field")
     dialog.get_by_role("button", name="保存字段").click()
     expect(_row(page, "activity_form")).to_contain_text("自定义", timeout=TIMEOUT)
@@ -129,6 +139,9 @@ def test_city_admin_customises_meeting_and_reverts(studio_world, page):
     wait_ready(page)
     history = page.locator(".cf-history tbody tr", has_text="开展形式").first
     expect(history).to_contain_text("市委老干部局管理员")
+    history.locator("summary").click()  # before → after
+    expect(history).to_contain_text("开展形式")
+    history.scroll_into_view_if_needed()
     screenshot(page, "studio-history")
     history.get_by_role("button", name="撤销").click()
     page.get_by_role("button", name="确定撤销").click()

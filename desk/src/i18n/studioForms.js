@@ -23,7 +23,7 @@ export const zh = {
     removeOk: '确定删除', columns: '在列表中显示的列', titleField: '标题字段（列表和链接中显示的名称）', saveList: '保存列表设置',
     orderSaved: '顺序已保存，立即生效', fixtures: '定制文件', exportFixtures: '导出定制文件', importFixtures: '导入定制文件',
     fixturesHint: '把本站点的全部定制（字段、属性、自定义单据类型、权限）导出为文件，在另一站点导入（如测试站点 → 正式站点）。',
-    imported: '已导入：{summary}', readOnly: '只读', bold: '加粗', printHide: '打印时隐藏', inFilter: '作为筛选条件',
+    imported: '已导入：{summary}', preview: '预览：保存后表单上的样子', previewCondition: '只在满足条件时显示：{rule}', readOnly: '只读', bold: '加粗', printHide: '打印时隐藏', inFilter: '作为筛选条件',
   },
   types: {
     Data: '单行文本', Select: '下拉选择', Link: '链接', Check: '勾选', Int: '整数', Float: '小数', Currency: '金额', Percent: '百分比',
@@ -76,7 +76,7 @@ export const en = {
     removeOk: 'Remove', columns: 'Columns shown in the list', titleField: 'Title field', saveList: 'Save list settings',
     orderSaved: 'Order saved, in effect now', fixtures: 'Customisation files', exportFixtures: 'Export customisations', importFixtures: 'Import customisations',
     fixturesHint: 'Export every customisation of this site (fields, properties, custom document types, permissions) to a file and import it on another site.',
-    imported: 'Imported: {summary}', readOnly: 'Read only', bold: 'Bold', printHide: 'Hide in print', inFilter: 'Use as filter',
+    imported: 'Imported: {summary}', preview: 'Preview: how the form will show it', previewCondition: 'Shown only when: {rule}', readOnly: 'Read only', bold: 'Bold', printHide: 'Hide in print', inFilter: 'Use as filter',
   },
   types: {
     Data: 'Text', Select: 'Select', Link: 'Link', Check: 'Check', Int: 'Integer', Float: 'Decimal', Currency: 'Currency', Percent: 'Percent',
