@@ -157,6 +157,19 @@ def test_a_type_change_that_would_lose_data_is_refused_naming_the_rows(studio):
         assert ctx.meta("Meeting").get_field("head_note").fieldtype == "Data"
         assert ctx.get_value("Meeting", bad, "head_note") == "十二人"
 
+    # a change followed by another on the same field: the later one is reverted first
+    ok(call(http, city, "sixhave.customize.update_field", doctype="Meeting", fieldname="head_note", values={"label": "人数说明"}))
+    ok(call(http, city, "sixhave.customize.update_field", doctype="Meeting", fieldname="head_note",
+            values={"description": "如：12 人"}))
+    first, second = ok(call(http, city, "sixhave.customize.history", verb="GET", doctype="Meeting"))[1::-1]
+    r = call(http, city, "sixhave.customize.revert", name=first["name"])
+    assert r.status_code == 417 and "请先撤销" in r.text
+    ok(call(http, city, "sixhave.customize.revert", name=second["name"]))
+    ok(call(http, city, "sixhave.customize.revert", name=first["name"]))
+    with site.context() as ctx:
+        field = ctx.meta("Meeting").get_field("head_note")
+        assert field.label == "人数备注" and not field.description
+
 
 def test_list_columns_and_title_field(studio):
     site, world, http = studio

@@ -99,12 +99,13 @@ def revert(ctx, name: str, *, allowed) -> str | None:
         raise ValidationError(f"这项修改已于记录 “{log.reverted_by}” 撤销过了", field="name")
     changes = log.changes if isinstance(log.changes, list) else json.loads(log.changes or "[]")
     touched = {(c["doctype"], c["name"]) for c in changes}
+    if log.reverts:
+        raise ValidationError("这是一条撤销记录：要恢复，请重新做那项修改", field="name")
+    # later changes still in force (a revert record only brings a document back to before a change)
     later = ctx.get_all(LOG, filters=[["creation", ">", log.creation], ["reverted_by", "is", "not set"],
-                                      ["name", "!=", log.name]],
-                        fields=["name", "title", "changes", "reverts"], order_by="creation asc", ignore_permissions=True)
+                                      ["reverts", "is", "not set"], ["name", "!=", log.name]],
+                        fields=["name", "title", "changes"], order_by="creation asc", ignore_permissions=True)
     for row in later:
-        if row.get("reverts") == log.name:
-            continue
         theirs = row["changes"] if isinstance(row["changes"], list) else json.loads(row["changes"] or "[]")
         if touched & {(c["doctype"], c["name"]) for c in theirs}:
             raise ValidationError(f"之后的修改“{row['title']}”也改动了同一项，请先撤销它")
