@@ -293,3 +293,33 @@ def test_fixtures_round_trip_between_two_sites(studio, site_factory, backend):
     finally:
         live.stop()
         other.engine.dispose()
+
+
+def test_malformed_studio_requests_are_4xx_naming_the_argument(studio):
+    site, world, http = studio
+    city = world["city_admin"]
+    cases = [("sixhave.customize.load", "GET", {"doctype": "Nope"}, 404),
+             ("sixhave.customize.add_field", "POST", {"doctype": "Meeting", "field": ["x"]}, 417),
+             ("sixhave.customize.add_field", "POST", {"doctype": ["Meeting"], "field": {}}, 417),
+             ("sixhave.customize.add_field", "POST", {"doctype": "Meeting", "field": {"label": "x", "insert_after": {"a": 1}}}, 417),
+             ("sixhave.customize.update_field", "POST", {"doctype": "Meeting", "fieldname": "topic", "values": "x"}, 417),
+             ("sixhave.customize.update_field", "POST", {"doctype": "Meeting", "fieldname": "topic", "values": {"reqd": [1]}}, 417),
+             ("sixhave.customize.update_field", "POST", {"doctype": "Meeting", "fieldname": {"x": 1}, "values": {"label": "x"}}, 417),
+             ("sixhave.customize.reorder", "POST", {"doctype": "Meeting", "order": [{"a": 1}]}, 417),
+             ("sixhave.customize.set_list_view", "POST", {"doctype": "Meeting", "columns": 5}, 417),
+             ("sixhave.customize.revert", "POST", {"name": ["x"]}, 417),
+             ("sixhave.customize.save_doctype", "POST", {"doc": {"name": 5, "fields": "x"}}, 417),
+             ("sixhave.customize.save_doctype", "POST", {"doc": {"name": "Bad Perm", "fields": [{"fieldname": "a"}],
+                                                                 "permissions": [{"role": "市级管理员", "permlevel": "x"}]}}, 417),
+             ("sixhave.customize.save_doctype", "POST", {"doc": {"name": "Bad Field", "fields": [{"fieldname": ["a"]}]}}, 417),
+             ("sixhave.permissions.save", "POST", {"doctype": "Meeting", "rows": [{"role": ["x"]}]}, 417),
+             ("sixhave.permissions.set_roles", "POST", {"user": world["nobody"].name, "roles": [{"r": 1}]}, 417),
+             ("sixhave.permissions.add_scope", "POST", {"user": world["nobody"].name, "for_value": ["梁溪区"]}, 417),
+             ("sixhave.permissions.preview", "GET", {"user": "nobody-here@example.cn"}, 404)]
+    for method, verb, params, status in cases:
+        response = call(http, city, method, verb=verb, **params)
+        assert response.status_code == status, (method, params, response.status_code, response.text)
+        assert "Traceback" not in response.text
+    r = http.post("/api/method/sixhave.customize.import_fixtures", headers=city.token,
+                  files={"file": ("x.zip", b"not a zip", "application/zip")})
+    assert r.status_code == 417 and "x.zip" in r.text

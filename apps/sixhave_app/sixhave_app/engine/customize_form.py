@@ -199,13 +199,17 @@ def _check_hidden_required(field_values: dict, label: str) -> None:
 
 # --------------------------------------------------------------------------- actions
 def _clean_field(values: dict, allowed) -> dict:
+    if not isinstance(values, dict):
+        raise ValidationError("字段属性须为对象 (values)", field="values")
     out = {}
     for key, value in (values or {}).items():
         if key not in allowed:
             raise ValidationError(f"字段属性 “{key}” 不能在此修改", field=key)
         if key in INT_FIELD_KEYS:
             try:
-                value = int(value or 0) if not isinstance(value, bool) else int(value)
+                if isinstance(value, (dict, list)):
+                    raise TypeError(key)
+                value = int(value or 0)
             except (TypeError, ValueError):
                 raise ValidationError(f"字段属性 “{PROP_LABELS.get(key, key)}” 须为整数", field=key) from None
         elif value is not None and not isinstance(value, str):
@@ -232,7 +236,7 @@ def add_field(ctx, doctype: str, field: dict) -> dict:
     _check_hidden_required(values, label)
     meta = ctx.meta(doctype)
     after = field.get("insert_after") or (meta.fields[-1].fieldname if meta.fields else None)
-    if after and not meta.has_field(after):
+    if not isinstance(after, (str, type(None))) or after and not meta.has_field(after):
         raise ValidationError(f"“{after}” 不是 {meta.display_name} 的字段", field="insert_after")
     rec = change_log.Recorder(ctx)
     doc = ctx.new_doc("Custom Field", {**values, "dt": doctype, "label": label, "fieldtype": fieldtype,
@@ -337,9 +341,9 @@ def set_list_view(ctx, doctype: str, columns: list, title_field: str | None = No
     """The list's columns (in_list_view on exactly these fields) and the title field."""
     doctype = _doctype(ctx, doctype)
     meta = ctx.meta(doctype)
-    if isinstance(columns, str):
-        columns = json.loads(columns or "[]")
-    wanted = set(columns or [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise ValidationError("列表列须为字段名的列表", field="columns")
+    wanted = set(columns)
     unknown = [c for c in wanted if not meta.has_field(c) or not meta.get_field(c).has_column]
     if unknown:
         raise ValidationError(f"“{'、'.join(map(str, unknown))}” 不是 {meta.display_name} 可显示在列表中的字段",

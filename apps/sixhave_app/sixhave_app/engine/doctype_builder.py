@@ -58,6 +58,9 @@ def _fields(raw) -> list[dict]:
         if not isinstance(row, dict):
             raise ValidationError(f"第 {position} 个字段格式不对", field="fields")
         clean = {k: row.get(k) for k in FIELD_KEYS if row.get(k) not in (None, "")}
+        for key, value in clean.items():
+            if isinstance(value, (dict, list)) or (key in ("fieldname", "label", "fieldtype", "options") and not isinstance(value, str)):
+                raise ValidationError(f"第 {position} 个字段的 “{key}” 格式不对", field="fields")
         if not clean.get("fieldname"):
             raise ValidationError(f"第 {position} 个字段缺少字段名（英文小写，如 topic）", field="fields")
         clean.setdefault("fieldtype", "Data")
@@ -70,7 +73,13 @@ def _permissions(raw) -> list[dict]:
     for position, row in enumerate(raw or [], start=1):
         if not isinstance(row, dict) or not row.get("role"):
             raise ValidationError(f"第 {position} 行权限缺少角色", field="permissions")
-        clean = {"role": row["role"], "permlevel": int(row.get("permlevel") or 0), "if_owner": int(bool(row.get("if_owner")))}
+        try:
+            level = int(row.get("permlevel") or 0)
+        except (TypeError, ValueError):
+            level = -1
+        if not isinstance(row["role"], str) or not 0 <= level <= 9:
+            raise ValidationError(f"第 {position} 行权限：角色须为文本，级别须为 0–9", field="permissions")
+        clean = {"role": row["role"], "permlevel": level, "if_owner": int(bool(row.get("if_owner")))}
         clean.update({r: int(bool(row.get(r))) for r in PERM_RIGHTS if row.get(r)})
         out.append(clean)
     return out
@@ -95,6 +104,9 @@ def save(ctx, data: dict) -> dict:
     """Create or change one custom DocType from the builder's form."""
     if not isinstance(data, dict):
         raise ValidationError("请给出单据类型的定义", field="doctype")
+    for key in ("name", "label", "naming", "naming_value", "module", "description", "title_field"):
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            raise ValidationError(f"“{key}” 应为文本", field=key)
     name = (data.get("name") or "").strip()
     if not name:
         raise ValidationError("请填写单据类型的英文名（如 Volunteer Service）", field="name")

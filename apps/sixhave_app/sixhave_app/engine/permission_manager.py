@@ -77,7 +77,7 @@ def save_matrix(ctx, doctype: str, rows, *, reset: bool = False) -> dict:
         seen = set()
         for position, row in enumerate(rows, start=1):
             role = (row or {}).get("role") if isinstance(row, dict) else None
-            if not role or not ctx.exists("Role", role):
+            if not isinstance(role, str) or not role or not ctx.exists("Role", role):
                 raise ValidationError(f"第 {position} 行：角色 “{role or ''}” 不存在", field="rows")
             try:
                 level = int(row.get("permlevel") or 0)
@@ -139,8 +139,8 @@ def user_detail(ctx, user: str) -> dict:
 def set_roles(ctx, user: str, wanted) -> dict:
     """A user's roles; the escalation rule (permissions.guard_escalation) runs in the User save."""
     detail = user_detail(ctx, user)
-    if not isinstance(wanted, list):
-        raise ValidationError("角色须为列表", field="roles")
+    if not isinstance(wanted, list) or not all(isinstance(r, str) for r in wanted):
+        raise ValidationError("角色须为角色名的列表", field="roles")
     for role in wanted:
         if not ctx.exists("Role", role):
             raise ValidationError(f"角色 “{role}” 不存在", field="roles")

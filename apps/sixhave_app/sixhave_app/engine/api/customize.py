@@ -17,6 +17,15 @@ from .responses import Reply
 from .whitelist import whitelist
 
 
+def _text(value, name: str) -> str | None:
+    """A scalar argument: text or nothing (a list or object there is the caller's mistake: 417)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ValidationError(f"参数 {name} 应为文本", field=name)
+
+
 def _json_arg(value, name: str):
     if isinstance(value, str):
         try:
@@ -46,14 +55,14 @@ def doctypes(ctx, **kwargs) -> list:
 @whitelist(methods=("GET",))
 def load(ctx, doctype=None, **kwargs) -> dict:
     customize_form.require(ctx)
-    return customize_form.load(ctx, doctype)
+    return customize_form.load(ctx, _text(doctype, "doctype"))
 
 
 @whitelist(methods=("POST",))
 def add_field(ctx, doctype=None, field=None, **kwargs) -> dict:
     customize_form.require(ctx)
-    added = customize_form.add_field(ctx, doctype, _json_arg(field, "field"))
-    return {**customize_form.load(ctx, doctype), "added": added}
+    added = customize_form.add_field(ctx, _text(doctype, "doctype"), _json_arg(field, "field"))
+    return {**customize_form.load(ctx, _text(doctype, "doctype")), "added": added}
 
 
 @whitelist(methods=("POST",))
@@ -62,25 +71,26 @@ def update_field(ctx, doctype=None, fieldname=None, values=None, **kwargs) -> di
     values = _json_arg(values, "values")
     if not isinstance(values, dict) or not values:
         raise ValidationError("请给出要修改的属性 (values)", field="values")
-    return customize_form.update_field(ctx, doctype, fieldname, values)
+    return customize_form.update_field(ctx, _text(doctype, "doctype"), _text(fieldname, "fieldname"), values)
 
 
 @whitelist(methods=("POST",))
 def remove_field(ctx, doctype=None, fieldname=None, **kwargs) -> dict:
     customize_form.require(ctx)
-    return customize_form.remove_field(ctx, doctype, fieldname)
+    return customize_form.remove_field(ctx, _text(doctype, "doctype"), _text(fieldname, "fieldname"))
 
 
 @whitelist(methods=("POST",))
 def reorder(ctx, doctype=None, order=None, **kwargs) -> dict:
     customize_form.require(ctx)
-    return customize_form.reorder(ctx, doctype, _json_arg(order, "order"))
+    return customize_form.reorder(ctx, _text(doctype, "doctype"), _json_arg(order, "order"))
 
 
 @whitelist(methods=("POST",))
 def set_list_view(ctx, doctype=None, columns=None, title_field=None, **kwargs) -> dict:
     customize_form.require(ctx)
-    return customize_form.set_list_view(ctx, doctype, _json_arg(columns, "columns") or [], title_field)
+    return customize_form.set_list_view(ctx, _text(doctype, "doctype"), _json_arg(columns, "columns") or [],
+                                        _text(title_field, "title_field"))
 
 
 def _tool_right(ctx, tool: str) -> bool:
@@ -97,7 +107,7 @@ def _tool_right(ctx, tool: str) -> bool:
 def history(ctx, doctype=None, tool=None, **kwargs) -> list:
     if not any(_tool_right(ctx, t) for t in (customize_form.TOOL, doctype_builder.TOOL, permission_manager.TOOL)):
         raise PermissionError("没有权限查看定制修改记录")
-    return change_log.history(ctx, doctype or None, tool=tool or None)
+    return change_log.history(ctx, _text(doctype, "doctype") or None, tool=_text(tool, "tool") or None)
 
 
 @whitelist(methods=("POST",))
@@ -105,7 +115,7 @@ def revert(ctx, name=None, **kwargs) -> dict:
     """Undo one recorded studio change (the tool's right is asked of the change's own tool)."""
     if not any(_tool_right(ctx, t) for t in (customize_form.TOOL, doctype_builder.TOOL, permission_manager.TOOL)):
         raise PermissionError("没有权限撤销定制修改")
-    new = change_log.revert(ctx, name, allowed=lambda tool: _tool_right(ctx, tool))
+    new = change_log.revert(ctx, _text(name, "name"), allowed=lambda tool: _tool_right(ctx, tool))
     return {"reverted": name, "change": new}
 
 
@@ -119,7 +129,7 @@ def custom_doctypes(ctx, **kwargs) -> list:
 @whitelist(methods=("GET",))
 def load_doctype(ctx, name=None, **kwargs) -> dict:
     doctype_builder.require(ctx)
-    return doctype_builder.load(ctx, name)
+    return doctype_builder.load(ctx, _text(name, "name"))
 
 
 @whitelist(methods=("POST",))
@@ -181,41 +191,41 @@ def perm_roles(ctx, **kwargs) -> list:
 @whitelist(methods=("GET",))
 def perm_matrix(ctx, doctype=None, **kwargs) -> dict:
     permission_manager.require(ctx)
-    return permission_manager.matrix(ctx, doctype)
+    return permission_manager.matrix(ctx, _text(doctype, "doctype"))
 
 
 @whitelist(methods=("POST",))
 def perm_save(ctx, doctype=None, rows=None, reset=None, **kwargs) -> dict:
     permission_manager.require(ctx)
-    return permission_manager.save_matrix(ctx, doctype, _json_arg(rows, "rows"),
+    return permission_manager.save_matrix(ctx, _text(doctype, "doctype"), _json_arg(rows, "rows"),
                                           reset=str(reset).lower() in ("1", "true"))
 
 
 @whitelist(methods=("GET",))
 def perm_users(ctx, txt=None, **kwargs) -> list:
     permission_manager.require(ctx)
-    return permission_manager.user_list(ctx, txt)
+    return permission_manager.user_list(ctx, _text(txt, "txt"))
 
 
 @whitelist(methods=("POST",))
 def perm_set_roles(ctx, user=None, roles=None, **kwargs) -> dict:
     permission_manager.require(ctx)
-    return permission_manager.set_roles(ctx, user, _json_arg(roles, "roles"))
+    return permission_manager.set_roles(ctx, _text(user, "user"), _json_arg(roles, "roles"))
 
 
 @whitelist(methods=("POST",))
 def perm_add_scope(ctx, user=None, for_value=None, **kwargs) -> dict:
     permission_manager.require(ctx)
-    return permission_manager.add_scope(ctx, user, for_value)
+    return permission_manager.add_scope(ctx, _text(user, "user"), _text(for_value, "for_value"))
 
 
 @whitelist(methods=("POST",))
 def perm_remove_scope(ctx, name=None, **kwargs) -> dict:
     permission_manager.require(ctx)
-    return permission_manager.remove_scope(ctx, name)
+    return permission_manager.remove_scope(ctx, _text(name, "name"))
 
 
 @whitelist(methods=("GET",))
 def perm_preview(ctx, user=None, **kwargs) -> dict:
     permission_manager.require(ctx)
-    return permission_manager.preview(ctx, user)
+    return permission_manager.preview(ctx, _text(user, "user"))
