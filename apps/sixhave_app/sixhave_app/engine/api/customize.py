@@ -3,8 +3,8 @@
 DocTypes the tool writes: customize_form.require, doctype_builder.require,
 permission_manager.require) — 403 otherwise — then does its work through the normal document
 lifecycle, recorded in the change log."""
-from __future__ import annotations
-
+# no `from __future__ import annotations`: api/arguments.py reads these annotations at run time
+# (`field` would otherwise be taken as text, the engine's convention for that name)
 import io
 import json
 import tempfile
@@ -59,14 +59,14 @@ def load(ctx, doctype=None, **kwargs) -> dict:
 
 
 @whitelist(methods=("POST",))
-def add_field(ctx, doctype=None, field=None, **kwargs) -> dict:
+def add_field(ctx, doctype=None, field: dict | None = None, **kwargs) -> dict:
     customize_form.require(ctx)
     added = customize_form.add_field(ctx, _text(doctype, "doctype"), _json_arg(field, "field"))
     return {**customize_form.load(ctx, _text(doctype, "doctype")), "added": added}
 
 
 @whitelist(methods=("POST",))
-def update_field(ctx, doctype=None, fieldname=None, values=None, **kwargs) -> dict:
+def update_field(ctx, doctype=None, fieldname=None, values: dict | None = None, **kwargs) -> dict:
     customize_form.require(ctx)
     values = _json_arg(values, "values")
     if not isinstance(values, dict) or not values:
@@ -81,13 +81,13 @@ def remove_field(ctx, doctype=None, fieldname=None, **kwargs) -> dict:
 
 
 @whitelist(methods=("POST",))
-def reorder(ctx, doctype=None, order=None, **kwargs) -> dict:
+def reorder(ctx, doctype=None, order: list | None = None, **kwargs) -> dict:
     customize_form.require(ctx)
     return customize_form.reorder(ctx, _text(doctype, "doctype"), _json_arg(order, "order"))
 
 
 @whitelist(methods=("POST",))
-def set_list_view(ctx, doctype=None, columns=None, title_field=None, **kwargs) -> dict:
+def set_list_view(ctx, doctype=None, columns: list | None = None, title_field=None, **kwargs) -> dict:
     customize_form.require(ctx)
     return customize_form.set_list_view(ctx, _text(doctype, "doctype"), _json_arg(columns, "columns") or [],
                                         _text(title_field, "title_field"))
@@ -133,7 +133,7 @@ def load_doctype(ctx, name=None, **kwargs) -> dict:
 
 
 @whitelist(methods=("POST",))
-def save_doctype(ctx, doc=None, **kwargs) -> dict:
+def save_doctype(ctx, doc: dict | None = None, **kwargs) -> dict:
     doctype_builder.require(ctx)
     return doctype_builder.save(ctx, _json_arg(doc, "doc"))
 
@@ -195,10 +195,10 @@ def perm_matrix(ctx, doctype=None, **kwargs) -> dict:
 
 
 @whitelist(methods=("POST",))
-def perm_save(ctx, doctype=None, rows=None, reset=None, **kwargs) -> dict:
+def perm_save(ctx, doctype=None, rows: list | None = None, reset: bool | None = None, **kwargs) -> dict:
     permission_manager.require(ctx)
     return permission_manager.save_matrix(ctx, _text(doctype, "doctype"), _json_arg(rows, "rows"),
-                                          reset=str(reset).lower() in ("1", "true"))
+                                          reset=bool(reset))
 
 
 @whitelist(methods=("GET",))
@@ -208,7 +208,7 @@ def perm_users(ctx, txt=None, **kwargs) -> list:
 
 
 @whitelist(methods=("POST",))
-def perm_set_roles(ctx, user=None, roles=None, **kwargs) -> dict:
+def perm_set_roles(ctx, user=None, roles: list | None = None, **kwargs) -> dict:
     permission_manager.require(ctx)
     return permission_manager.set_roles(ctx, _text(user, "user"), _json_arg(roles, "roles"))
 
