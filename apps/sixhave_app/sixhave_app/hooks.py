@@ -28,6 +28,12 @@ doc_events = {"*": {"validate": ["sixhave_app.six_haves.programme.guard_closed_y
 _CUSTOMISER = {"role": "市级管理员", "permlevel": 0, "read": 1, "write": 1, "create": 1, "delete": 1, "report": 1,
                "export": 1, "print": 1}
 permissions = {doctype: [_CUSTOMISER] for doctype in ("Custom Field", "Property Setter", "Workflow")}
+# The administrator's studio (issue 14): new DocTypes, the permission manager (role rights, user
+# scopes) and the history of studio changes. What a non-System Manager may not do even so (make a
+# System Manager, customise the engine's Core DocTypes) is engine/admin_guard.py's.
+permissions.update({doctype: [_CUSTOMISER] for doctype in ("DocType", "Custom DocPerm", "User Permission")})
+permissions["Customization Change"] = [{"role": "市级管理员", "permlevel": 0, "read": 1, "report": 1, "export": 1}]
+permissions["Role"] = [{"role": "市级管理员", "permlevel": 0, "read": 1, "report": 1}]  # to grant roles, one reads them
 
 # The app's methods, under short names: /api/method/sixhave.app.<name>
 method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (

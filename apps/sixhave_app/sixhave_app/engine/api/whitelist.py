@@ -54,6 +54,13 @@ BUILTIN_ALIASES.update({
     "sixhave.desk.save_preferences": "sixhave_app.engine.api.desk.save_preferences",
     "sixhave.desk.search": "sixhave_app.engine.api.desk.search",
 })
+# the administrator's studio: forms, DocTypes, fixtures, permissions (engine/api/customize.py)
+for _name in ("access", "doctypes", "load", "add_field", "update_field", "remove_field", "reorder", "set_list_view",
+              "history", "revert", "custom_doctypes", "load_doctype", "save_doctype", "export_fixtures",
+              "import_fixtures"):
+    BUILTIN_ALIASES[f"sixhave.customize.{_name}"] = f"sixhave_app.engine.api.customize.{_name}"
+for _name in ("roles", "matrix", "save", "users", "set_roles", "add_scope", "remove_scope", "preview"):
+    BUILTIN_ALIASES[f"sixhave.permissions.{_name}"] = f"sixhave_app.engine.api.customize.perm_{_name}"
 for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):
