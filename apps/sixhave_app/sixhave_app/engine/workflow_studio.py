@@ -55,10 +55,12 @@ def impact(ctx, data: dict, remap: dict) -> dict:
         error, wf = exc.message, workflow.definition_from(data)
     new_states = {s.state for s in wf.states}
     current = counts(ctx, wf.document_type, wf.state_field) if wf.document_type else {}
-    old_states = []
+    old_states, old_status = [], {}
     name = data.get("name") or data.get("workflow_name")
     if name and ctx.exists("Workflow", name):
-        old_states = [s["state"] for s in ctx.get_doc("Workflow", name).as_dict(convert=False).get("states") or []]
+        for s in ctx.get_doc("Workflow", name).as_dict(convert=False).get("states") or []:
+            old_states.append(s["state"])
+            old_status[s["state"]] = int(s.get("doc_status") or 0)
     rows, orphaned = [], []
     for state in list(dict.fromkeys(old_states + [s.state for s in wf.states] + sorted(current))):
         count = current.get(state, 0)
@@ -71,6 +73,9 @@ def impact(ctx, data: dict, remap: dict) -> dict:
             orphaned.append(row)
             if target and target not in new_states:
                 error = error or f"迁移目标状态 “{target}” 不在新流程中"
+            elif target and wf.state(target).doc_status != old_status.get(state, 0):
+                error = error or (f"状态 “{state}” 的单据不能迁到 “{target}”：两者的单据状态（草稿/已提交/已取消）不同，"
+                                  "迁移不能提交或取消单据")
     missing = [r["state"] for r in orphaned if not r["target"]]
     if missing and not error:
         error = f"以下状态将被删除但仍有单据：{'、'.join(missing)}，请为它们选择迁往的状态"
