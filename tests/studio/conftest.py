@@ -59,3 +59,13 @@ def new_sheet(http, people, branch, year=2018):
 def act(http, person, doctype, name, action, **extra):
     doc = http.get(f"/api/resource/{doctype}/{name}", headers=person.token).json()["data"]
     return call(http, person, "frappe.model.workflow.apply_workflow", doc=doc, action=action, **extra)
+
+
+@pytest.fixture
+def told_date(studio_site):
+    """Tell the studio's site which day it is for one test (site_config's `as_of`)."""
+    def tell(day):
+        studio_site.config["as_of"] = str(day)
+
+    yield tell
+    studio_site.config.pop("as_of", None)
