@@ -104,6 +104,33 @@ def preview(ctx, doctype=None, name=None, html=None, css=None, page=None, format
     return {"ok": True, "errors": [], "html": printed.html}
 
 
+# What a printed page may do in the browser: show its own styles and data: images, nothing else
+# (an administrator's template is text and markup; no script runs from it).
+PRINT_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+
+
+def html_page(body: str, status: int = 200):
+    from starlette.responses import HTMLResponse
+
+    from .api.responses import Reply
+
+    return Reply(response=HTMLResponse(body, status_code=status, headers={"Content-Security-Policy": PRINT_PAGE_CSP}))
+
+
+@whitelist(methods=("POST",))
+def preview_page(ctx, doctype=None, name=None, html=None, css=None, page=None, format_name=None, **kwargs):
+    """The preview as a page (a form posted into the editor's frame): the rendered print, or the
+    problems with their lines."""
+    studio.require(ctx, "print_format")
+    printed, problems = _render(ctx, doctype, name, html, css, page, format_name)
+    if problems:
+        items = "".join(f"<li>{'第 %s 行：' % p['line'] if p['line'] else ''}{html_lib.escape(p['message'])}</li>"
+                        for p in problems)
+        return html_page('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head>'
+                         f'<body style="font:18px/1.7 sans-serif;margin:2rem;color:#b3261e"><ul>{items}</ul></body></html>')
+    return html_page(printed.html)
+
+
 @whitelist(methods=("POST",))
 def preview_pdf(ctx, doctype=None, name=None, html=None, css=None, page=None, format_name=None, **kwargs):
     studio.require(ctx, "print_format")

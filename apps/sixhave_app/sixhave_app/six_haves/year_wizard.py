@@ -87,7 +87,10 @@ def state(ctx, year=None, **kwargs) -> dict:
     templates = ctx.get_all("Scoring Template", filters={"year": ["in", [year, year - 1]]},
                             fields=["name", "year", "status", "version", "frozen"], order_by="year desc, version desc",
                             ignore_permissions=True)
+    meta = ctx.meta("Programme Year")
+    labels = {f: meta.label_of(f) for f in DATE_FIELDS + list(TARGET_FIELDS)}
     return {"year": year, "record": record, "dates": defaults, "templates": templates, "workflows": workflows(ctx),
+            "labels": labels, "doctype_labels": {d: ctx.meta(d).display_name for d in workflows(ctx)},
             "checklist": checklist(ctx, year)}
 
 

@@ -64,7 +64,7 @@ for _name in ("access", "history", "revert"):
     BUILTIN_ALIASES[f"sixhave.studio.{_name}"] = f"sixhave_app.engine.studio.{_name}"
 for _name in ("preview", "save"):
     BUILTIN_ALIASES[f"sixhave.studio.workflow.{_name}"] = f"sixhave_app.engine.workflow_studio.{_name}"
-for _name in ("copy", "preview", "preview_pdf", "validate", "builder", "fields"):
+for _name in ("copy", "preview", "preview_page", "preview_pdf", "validate", "builder", "fields"):
     BUILTIN_ALIASES[f"sixhave.studio.print_format.{_name}"] = f"sixhave_app.engine.print_studio.{_name}"
 for _name in ("get_list", "get_count", "get_value", "set_value", "get", "insert", "insert_many", "save",
               "submit", "cancel", "delete", "rename_doc", "get_single_value", "get_list", "bulk_update",
