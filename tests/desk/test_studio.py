@@ -40,8 +40,10 @@ def select(page: Page, label: str, option: str, *, scope=None) -> None:
     page.locator(".el-select__popper:visible").get_by_role("option", name=option, exact=True).first.click()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, top: bool = False) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if top:
+        page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0 }) }")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
@@ -141,7 +143,7 @@ def test_copy_the_sheet_format_change_its_title_and_download_the_pdf(studio_worl
     expect(frame.locator("h1")).to_contain_text(new_title, timeout=TIMEOUT)
     page.locator("[data-action=save]").click()
     expect(page.locator("[data-studio=saved]")).to_contain_text("已保存", timeout=TIMEOUT)
-    shot(page, "studio-print-format")
+    shot(page, "studio-print-format", top=True)
     with world.ctx() as ctx:
         assert new_title in ctx.get_value("Print Format", name, "html")
 
@@ -183,7 +185,7 @@ def test_copy_2018_into_2019_publish_only_when_the_total_is_right(studio_world, 
     page.locator("[data-action=publish]").click()
     expect(page.locator("[data-studio=error]")).to_contain_text("不能发布", timeout=TIMEOUT)
     expect(page.locator("[data-studio=status]")).to_have_text("草稿")
-    shot(page, "studio-template")
+    shot(page, "studio-template", top=True)
 
     other = page.locator("input[aria-label='分值 1.3']")
     other.fill(str(int(float(other.input_value()) - 2)))
