@@ -137,3 +137,29 @@ def test_removing_a_state_that_holds_documents_needs_a_mapping(http, people, bra
     moved = [h for h in history if h["action"] == "流程调整"]
     assert moved and moved[-1]["from_state"] == "区级复核" and moved[-1]["user"] == city.name
     assert definition(http, city).get("remap_states") in (None, {}, "")
+
+
+def test_open_queue_items_follow_the_new_roles(http, people, branch):
+    """A sheet waiting in a state whose actions now belong to another role moves to that role's queue."""
+    city, secretary, city_reviewer = people["city_admin"], people["secretary"], people["city_reviewer"]
+    sheet = new_sheet(http, people, branch)
+    assert act(http, secretary, "Self Assessment", sheet["name"], "提交").status_code == 200
+
+    def waiting(person):
+        queue = call(http, person, "sixhave.workflow.todo", "GET", doctype="Self Assessment").json()["message"]
+        return [i for i in queue["items"] if i["reference_name"] == sheet["name"]]
+
+    assert not waiting(city_reviewer)
+    before = definition(http, city)
+    changed = copy.deepcopy(before)
+    changed["transitions"].append({"state": "区级/单位审核", "action": "市级直接考评", "next_state": "市级考评",
+                                   "allowed": "市级审核员"})
+    assert call(http, city, "sixhave.studio.workflow.save", doc=changed).status_code == 200
+    mine = waiting(city_reviewer)
+    assert mine and "市级直接考评" in mine[0]["actions"]
+    assert waiting(people["liangxi_reviewer"])  # the district still has it too
+
+    history = call(http, city, "sixhave.studio.history", "GET", doctype="Workflow", name=WF).json()["message"]
+    assert call(http, city, "sixhave.studio.revert", doctype="Workflow", name=WF,
+                version=history[0]["version"]).status_code == 200
+    assert not waiting(city_reviewer)

@@ -71,7 +71,37 @@ def on_update(doc) -> None:
                              .values(workflow_state=new))
             _record_moves(ctx, wf, doc.name, moved, old, new)
         doc.db_set("remap_states", None, update_modified=False)
+    if doc.is_active:
+        refresh_queue(ctx, wf)
     customize.bump_version(ctx, "perm")  # cached definitions are void
+
+
+def refresh_queue(ctx, wf) -> None:
+    """Open review-queue items follow the changed definition: the roles that may act in each
+    state are the new ones (an item no role can act on any more is completed)."""
+    table = ctx.table("Workflow Action")
+    roles_by_state = {s.state: sorted({t.allowed for t in wf.outgoing(s.state)}) for s in wf.states}
+    rows = ctx.conn.execute(sa.select(table.c.name, table.c.workflow_state)
+                            .where(table.c.reference_doctype == wf.document_type, table.c.status == "Open")).all()
+    # queue items are the system's bookkeeping of a permitted change of the workflow
+    previous, ctx.ignore_permissions = ctx.ignore_permissions, True
+    try:
+        for name, state in rows:
+            wanted = roles_by_state.get(state)
+            if wanted is None:
+                continue
+            item = ctx.get_doc("Workflow Action", name)
+            if sorted(r.role for r in item.permitted_roles) == wanted:
+                continue
+            if wanted:
+                item.set("permitted_roles", [{"role": r} for r in wanted])
+            else:
+                item.status = "Completed"
+                item.completed_on = ctx.now()
+                item.completed_by = ctx.user
+            item.save()
+    finally:
+        ctx.ignore_permissions = previous
 
 
 REMAP_ACTION = "流程调整"
