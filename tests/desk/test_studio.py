@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import unique
 from tests.desk.conftest import DEMO_PASSWORD, SCREENSHOTS, YEAR, _make_world, submitted_sheet
-from tests.desk.ui import TIMEOUT, form_url, login, wait_ready, workflow_action
+from tests.desk.ui import TIMEOUT, axe, form_url, login, no_sideways_scroll, wait_ready, workflow_action
 from tests.pdfs import pages_text, squeeze
 
 CITY_ADMIN = "city.admin@wuxi.example"
@@ -57,6 +57,7 @@ def test_a_review_step_added_in_the_desk_and_a_sheet_in_flight_follows_it(studio
     wait_ready(page)
     states = page.locator("table[data-studio=states] tbody tr")
     expect(states).to_have_count(5, timeout=TIMEOUT)
+    axe(page, "the workflow editor")
 
     # a new state after 区级/单位审核, moved up into place
     page.locator("[data-action=add-state]").click()
@@ -124,6 +125,7 @@ def test_copy_the_sheet_format_change_its_title_and_download_the_pdf(studio_worl
     page.locator("[data-action=copy]").click()
     page.wait_for_url(f"**/studio/print-format/**", timeout=TIMEOUT)
     expect(page.locator("#pf-edit")).to_have_text(name, timeout=TIMEOUT)
+    axe(page, "the print format editor")
     with world.ctx() as ctx:
         source = ctx.get_value("Print Format", name, "html")
     assert TITLE in source
@@ -173,6 +175,7 @@ def test_copy_2018_into_2019_publish_only_when_the_total_is_right(studio_world, 
     page.wait_for_url("**/scoring-template/*2019*", timeout=TIMEOUT)
     expect(page.locator("[data-studio=status]")).to_have_text("草稿", timeout=TIMEOUT)
     expect(page.locator("table[data-studio=items] tbody tr")).to_have_count(36)
+    axe(page, "the scoring template editor")
 
     points = page.locator("input[aria-label='分值 1.1']")
     old = float(points.input_value())
@@ -210,6 +213,12 @@ def test_copy_2018_into_2019_publish_only_when_the_total_is_right(studio_world, 
     expect(checklist.locator("[data-check=year]")).to_contain_text("已开启", timeout=TIMEOUT)
     expect(checklist.locator("[data-check=template]")).to_contain_text(published.name)
     expect(checklist.locator("[data-check=template] .mark")).to_have_text("✔")
+    axe(page, "the year wizard")
+    page.goto(base + "/app/studio")
+    wait_ready(page)
+    expect(page.locator(".tool")).to_have_count(4)
+    axe(page, "the studio's home")
+    no_sideways_scroll(page)
     shot(page, "studio-year")
 
 
