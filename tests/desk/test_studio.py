@@ -216,7 +216,7 @@ def test_copy_2018_into_2019_publish_only_when_the_total_is_right(studio_world, 
     axe(page, "the year wizard")
     page.goto(base + "/app/studio")
     wait_ready(page)
-    expect(page.locator(".tool")).to_have_count(4)
+    expect(page.locator("[data-studio=tool]")).to_have_count(4)
     axe(page, "the studio's home")
     no_sideways_scroll(page)
     shot(page, "studio-year")
