@@ -5,6 +5,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { useSession } from './stores/session'
 import { onSessionExpired } from './api/client'
 import { studioFormsRoutes } from './studio/formsRoutes'
+import { studioRoutes } from './studio/routes'
 
 const Shell = () => import('./layout/DeskShell.vue')
 
@@ -22,6 +23,7 @@ export const routes = [
       { path: 'data-import', name: 'data-import', component: () => import('./pages/ImportView.vue') },
       { path: 'print/:doctype/:name(.*)', name: 'print', component: () => import('./pages/PrintView.vue') },
       ...studioFormsRoutes,
+      ...studioRoutes,
       { path: ':doctype', name: 'list', component: () => import('./pages/ListView.vue') },
       { path: ':doctype/new', name: 'new', component: () => import('./pages/FormView.vue') },
       { path: ':doctype/:name(.*)', name: 'form', component: () => import('./pages/FormView.vue') },

@@ -65,6 +65,13 @@ for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"sixhave.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
+# The administrator's studio (the desk's design tools): engine/studio.py, workflow_studio.py, print_studio.py.
+for _name in ("access", "history", "revert"):
+    BUILTIN_ALIASES[f"sixhave.studio.{_name}"] = f"sixhave_app.engine.studio.{_name}"
+for _name in ("preview", "save"):
+    BUILTIN_ALIASES[f"sixhave.studio.workflow.{_name}"] = f"sixhave_app.engine.workflow_studio.{_name}"
+for _name in ("copy", "preview", "preview_page", "preview_pdf", "validate", "builder", "fields"):
+    BUILTIN_ALIASES[f"sixhave.studio.print_format.{_name}"] = f"sixhave_app.engine.print_studio.{_name}"
 for _name in ("get_list", "get_count", "get_value", "set_value", "get", "insert", "insert_many", "save",
               "submit", "cancel", "delete", "rename_doc", "get_single_value", "get_list", "bulk_update",
               "get_doc"):
