@@ -239,10 +239,9 @@ class Site:
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import about, permissions, trash, versioning, workflow, workflow_queue
+        from . import permissions, trash, versioning, workflow, workflow_queue
 
         permissions.install(self)
-        about.install(self)
         workflow.install(self)
         workflow_queue.install(self)
         versioning.install(self)
