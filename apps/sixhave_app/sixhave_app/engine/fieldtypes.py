@@ -392,6 +392,28 @@ WIDENINGS = {
     ("Attach Image", "Attach"), ("Small Text", "Code"), ("Text", "Code"), ("Code", "Long Text"),
 }
 
+# The most a column holds on either database (MariaDB's TEXT counts bytes, VARCHAR characters);
+# validation refuses more on both, so MariaDB never truncates and SQLite never keeps what
+# MariaDB could not.
+TEXT_BYTES = 65535
+LONG_TEXT_BYTES = 4 * 1024 ** 3 - 1
+INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def length_limit(field) -> tuple[int, str] | None:
+    """(limit, "chars" | "bytes") for a text-like field's column, None for other types."""
+    kind = FIELD_TYPES.get(field.fieldtype)
+    if kind is None or kind.column is None:
+        return None
+    if kind.column is _varchar:
+        return int(field.length or 140), "chars"
+    if kind.column is _text_col:
+        return TEXT_BYTES, "bytes"
+    if kind.column in (_long_col, _json_col):
+        return LONG_TEXT_BYTES, "bytes"
+    return None
+
+
 NUMERIC_TYPES = {"Int", "Float", "Currency", "Percent", "Check"}
 DATE_TYPES = {"Date", "Datetime", "Time"}
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 import orjson
 import sqlalchemy as sa
 
-from . import fieldtypes
+from . import fieldtypes, limits
 from . import query_grammar as grammar
 from .errors import QueryError
 
@@ -210,8 +210,12 @@ class Builder:
                                                        child.c.parenttype == self.doctype, cond))
 
     def where(self, filters, or_filters) -> list[sa.ColumnElement]:
-        clauses = [self.condition(f) for f in self.normalise_filters(filters)]
-        ors = [self.condition(f) for f in self.normalise_filters(or_filters)]
+        site = self.ctx.site
+        limits.check_filters(site, filters, or_filters)  # depth first: before any JSON is parsed
+        ands, ors = self.normalise_filters(filters), self.normalise_filters(or_filters)
+        limits.check_condition_count(site, len(ands) + len(ors))
+        clauses = [self.condition(f) for f in ands]
+        ors = [self.condition(f) for f in ors]
         if ors:
             clauses.append(sa.or_(*ors))
         return clauses
@@ -433,6 +437,14 @@ def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None
     if start:
         stmt = stmt.offset(start)
     return stmt
+
+
+def row_filter_for(ctx, doctype: str):
+    """What a reader may see of a row about another document (Version, Deleted Document…):
+    the site's row filter for `doctype`, as get_list applies it; None for others."""
+    if ctx.ignore_permissions or ctx.user == "Administrator":
+        return None
+    return ctx.site.row_filters.get(doctype)
 
 
 def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, order_by=None,

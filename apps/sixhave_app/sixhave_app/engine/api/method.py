@@ -13,7 +13,8 @@ def dispatch(ctx, caller, name: str | None = None) -> Reply:
     spec = getattr(fn, whitelist.MARK)
     verb = caller.request.method
     if verb not in spec["methods"]:
-        raise MethodNotAllowedError(f"方法 “{name}” 不接受 {verb} 请求（可用：{'、'.join(spec['methods'])}）")
+        raise MethodNotAllowedError(f"方法 “{name}” 不接受 {verb} 请求（可用：{'、'.join(spec['methods'])}）",
+                                    allow=list(spec["methods"]))
     if ctx.user == users.GUEST and not spec["allow_guest"]:
         raise PermissionError(f"请先登录后再调用 “{name}”")
     args = dict(caller.args)
