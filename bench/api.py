@@ -226,8 +226,9 @@ def sixhave_command() -> str:
 class Server:
     """`sixhave serve --workers N` in its own process group, stopped by that group's id."""
 
-    def __init__(self, sites_path: Path, site: str, workers: int, log: Path):
+    def __init__(self, sites_path: Path, site: str, workers: int, log: Path, env: dict | None = None):
         self.port = free_port()
+        self.env = env
         self.log = log
         self.cmd = [sixhave_command(), "--sites-path", str(sites_path), "--site", site, "serve",
                     "--port", str(self.port), "--workers", str(workers)]
@@ -239,7 +240,8 @@ class Server:
 
     def start(self, probe_path: str, headers: dict, timeout: float = 60) -> None:
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                         env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
