@@ -181,7 +181,8 @@ def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
         conds.append(target.c.name.in_(exact))
     if ranged:
         anchor = ctx.table(allow).alias("scope_anchor")
-        conds.append(sa.exists(sa.select(anchor.c.name).where(anchor.c.name.in_(ranged),
+        # equalities, not an expanding IN: the statement's text is the same on every execution
+        conds.append(sa.exists(sa.select(anchor.c.name).where(sa.or_(*[anchor.c.name == v for v in ranged]),
                                                                target.c.lft >= anchor.c.lft,
                                                                target.c.rgt <= anchor.c.rgt)))
     return sa.select(target.c.name).where(sa.or_(*conds))

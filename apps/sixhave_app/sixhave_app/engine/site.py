@@ -221,6 +221,11 @@ class Site:
         self.perm_cache: dict = {}
         self.perm_version: int | None = None
         self.system = schema.system_tables(sa.MetaData())
+        series = self.system["tabSeries"]
+        # Built once: the same statement object every request, so SQLAlchemy's cache key and
+        # compiled form are reused (an expanding IN would be re-rendered on each execution).
+        self._versions_query = sa.select(series.c.name, series.c.current).where(
+            sa.or_(*[series.c.name == value for value in VERSION_SERIES.values()]))
         # Extension points the engine's layers fill in (permissions, workflow, versioning…).
         self.write_guards: list = []
         self.read_guards: list = []
@@ -311,10 +316,8 @@ class Site:
                     return {k: int(v) for k, v in zip(keys, cached)}
             except Exception:  # noqa: BLE001 - Redis down: the database still knows the versions
                 pass
-        series = self.system["tabSeries"]
         try:
-            rows = dict(conn.execute(sa.select(series.c.name, series.c.current)
-                                     .where(series.c.name.in_(list(VERSION_SERIES.values())))).all())
+            rows = dict(conn.execute(self._versions_query).all())
         except sa.exc.DBAPIError:
             rows = {}
         versions = {k: int(rows.get(VERSION_SERIES[k]) or 0) for k in keys}
