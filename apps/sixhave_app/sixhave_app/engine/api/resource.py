@@ -16,7 +16,9 @@ def _doctype(ctx, caller) -> str:
 
 
 def doc_json(ctx, doc) -> dict:
-    return permissions.strip_unreadable(ctx, doc.doctype, doc.as_dict())
+    """The readable part of a document for a response; values stay as stored (the response's
+    encoder writes dates as text and decimals exactly, see responses.decimal_json)."""
+    return permissions.strip_unreadable(ctx, doc.doctype, doc.as_dict(convert=False))
 
 
 def collection(ctx, caller) -> Reply:
