@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,16 +74,58 @@ def make_engine(db_url: str) -> sa.Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            write = conn.get_execution_options().get("sixhave_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            if conn.get_execution_options().get("sixhave_write", False):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                # A reading context runs its statements as they come, each on the latest committed
+                # data (as MariaDB's READ COMMITTED does), and begins a transaction only before
+                # its first write: a list page costs its own statements and no BEGIN.
+                conn.info["sixhave_lazy_begin"] = True
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _begin_before_write(conn, cursor, statement, parameters, context, executemany):
+            if conn.info.get("sixhave_lazy_begin") and not _READS.match(statement):
+                conn.info["sixhave_lazy_begin"] = False
+                cursor.execute("BEGIN")
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _transaction_over(conn):
+            conn.info.pop("sixhave_lazy_begin", None)
 
         return engine
     if url.get_backend_name() in ("mariadb", "mysql"):
         query = dict(url.query)
         url = url.set(query=query)
-        return sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
-                                max_overflow=20, isolation_level="READ COMMITTED")
+        engine = sa.create_engine(url, pool_recycle=3600, pool_size=10, max_overflow=20,
+                                  isolation_level="READ COMMITTED")
+        _ping_when_idle(engine)
+        return engine
     return sa.create_engine(url)
+
+
+_READS = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN)\b", re.IGNORECASE)
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: sa.Engine) -> None:
+    """Ping a pooled connection before use only when it has been idle for a while (a restarted
+    server, a dropped link), not on every checkout as pool_pre_ping does: a busy server's
+    requests save that round trip. A connection found dead is replaced (DisconnectionError
+    makes the pool connect again); one that dies within the idle window fails its statement,
+    and the pool, seeing a disconnect, replaces all its connections."""
+    @event.listens_for(engine, "checkin")
+    def _idle_from(dbapi_conn, record):
+        record.info["sixhave_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, proxy):
+        since = record.info.get("sixhave_idle_since")
+        if since is not None and time.monotonic() - since > IDLE_PING_SECONDS:
+            try:
+                dbapi_conn.ping()
+            except Exception as exc:  # noqa: BLE001 - any failure: the connection is gone
+                raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 def create_database(db_url: str) -> None:
