@@ -174,18 +174,21 @@ def _allowed_names(ctx, allow: str, rules: list[ScopeRule]):
 
 
 def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
+    """The permitted names as a join on the tree's range: each anchor found by its name, the
+    nodes inside it by `lft BETWEEN anchor.lft AND anchor.rgt` (the lft index), never a subquery
+    run per node. Values are equalities, not an expanding IN: the statement's text is the same
+    on every execution, so the database and SQLAlchemy keep one plan for it."""
     exact = [r.for_value for r in rules if r.hide_descendants or not ctx.meta(allow).is_tree]
     ranged = [r.for_value for r in rules if not r.hide_descendants and ctx.meta(allow).is_tree]
-    conds = []
+    parts = []
     if exact:
-        conds.append(target.c.name.in_(exact))
+        parts.append(sa.select(target.c.name).where(sa.or_(*[target.c.name == v for v in exact])))
     if ranged:
-        anchor = ctx.table(allow).alias("scope_anchor")
-        # equalities, not an expanding IN: the statement's text is the same on every execution
-        conds.append(sa.exists(sa.select(anchor.c.name).where(sa.or_(*[anchor.c.name == v for v in ranged]),
-                                                               target.c.lft >= anchor.c.lft,
-                                                               target.c.rgt <= anchor.c.rgt)))
-    return sa.select(target.c.name).where(sa.or_(*conds))
+        anchor = target.alias("scope_anchor")
+        inside = sa.and_(target.c.lft >= anchor.c.lft, target.c.lft <= anchor.c.rgt)
+        parts.append(sa.select(target.c.name).select_from(target.join(anchor, inside))
+                     .where(sa.or_(*[anchor.c.name == v for v in ranged])))
+    return parts[0] if len(parts) == 1 else sa.union(*parts)
 
 
 def scope_conditions(ctx, doctype: str, table) -> list:
