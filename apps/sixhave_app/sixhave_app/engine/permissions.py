@@ -191,8 +191,13 @@ def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
     return parts[0] if len(parts) == 1 else sa.union(*parts)
 
 
-def scope_conditions(ctx, doctype: str, table) -> list:
-    """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes."""
+def scope_conditions(ctx, doctype: str, table, *, resolved: bool = False) -> list:
+    """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes.
+
+    `resolved`: the permitted names are read first (the same range join, one statement, in this
+    transaction) and the predicate names them — for a query whose composite index ends with the
+    scoped link (the review queue's (status, reference_doctype, workflow_state, org)): MariaDB
+    then ranges over the whole index instead of reading every open item and testing its org."""
     if is_unrestricted(ctx):
         return []
     if _ungranted_scopes(ctx, doctype):
@@ -201,6 +206,8 @@ def scope_conditions(ctx, doctype: str, table) -> list:
     clauses = []
     for allow, rules in _rules_by_allow(ctx, doctype).items():
         names = _allowed_names(ctx, allow, rules)
+        if resolved:
+            names = list(ctx.conn.execute(names).scalars()) or [None]
         if doctype == allow:
             clauses.append(table.c.name.in_(names))
             continue

@@ -111,7 +111,7 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     from . import workflow
 
     table = ctx.table("Workflow Action")
-    base = todo_conditions(ctx, table) + permissions.scope_conditions(ctx, "Workflow Action", table)
+    base = todo_conditions(ctx, table) + permissions.scope_conditions(ctx, "Workflow Action", table, resolved=True)
     if doctype:
         base.append(table.c.reference_doctype == doctype)
     if state:
