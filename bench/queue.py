@@ -28,7 +28,7 @@ from rich.table import Table
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from sixhave_app.engine import workflow_queue
+from sixhave_app.engine import analyze, workflow_queue
 from sixhave_app.engine.site import drop_database
 from sixhave_app.engine.sites import new_site
 
@@ -93,18 +93,8 @@ def build(site, docs: int, seed: int, console: Console) -> str:
                 progress.advance(task, len(batch_docs))
                 batch_docs, batch_actions, batch_roles = [], [], []
                 ctx.commit()
-    analyze(site, ["Self Assessment", "Workflow Action", "Workflow Action Permitted Role", "Org Unit"])
+    analyze.run(site, ["Self Assessment", "Workflow Action", "Workflow Action Permitted Role", "Org Unit"])
     return reviewer
-
-
-def analyze(site, doctypes: list[str]) -> None:
-    """Fresh planner statistics after a bulk load, as a database in use has them."""
-    with site.engine.begin() as conn:
-        if site.backend == "sqlite":
-            conn.exec_driver_sql("ANALYZE")
-        else:
-            q = conn.dialect.identifier_preparer.quote
-            conn.exec_driver_sql("ANALYZE TABLE " + ", ".join(q(site.table(d).name) for d in doctypes))
 
 
 def captured_statements(site, reviewer: str) -> list[tuple[str, object]]:
