@@ -191,13 +191,32 @@ def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
     return parts[0] if len(parts) == 1 else sa.union(*parts)
 
 
-def scope_conditions(ctx, doctype: str, table, *, resolved: bool = False) -> list:
-    """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes.
+def resolved_scope(ctx, doctype: str, table):
+    """The scope as (column, permitted names) for each scoped link of `doctype`, the names read
+    now (the same range join as `scope_conditions`, one statement each, in this transaction, never
+    cached); None when the user's scope does not limit `doctype`, False when it allows nothing.
+    For a query whose composite index ends with the scoped link — the review queue's (status,
+    reference_doctype, workflow_state, org) — naming the units lets both databases seek each
+    (…, org) in the index instead of reading every open item and testing its org.
+    A row naming no unit is governed by role alone, as in `scope_conditions`."""
+    if is_unrestricted(ctx):
+        return None
+    if _ungranted_scopes(ctx, doctype):
+        return False
+    meta = ctx.meta(doctype)
+    out = []
+    for allow, rules in _rules_by_allow(ctx, doctype).items():
+        names = list(ctx.conn.execute(_allowed_names(ctx, allow, rules)).scalars())
+        if doctype == allow:
+            out.append((table.c.name, names, False))
+            continue
+        out += [(table.c[f.fieldname], names, True) for f in meta.link_fields
+                if f.options == allow and not f.ignore_user_permissions]
+    return out or None
 
-    `resolved`: the permitted names are read first (the same range join, one statement, in this
-    transaction) and the predicate names them — for a query whose composite index ends with the
-    scoped link (the review queue's (status, reference_doctype, workflow_state, org)): MariaDB
-    then ranges over the whole index instead of reading every open item and testing its org."""
+
+def scope_conditions(ctx, doctype: str, table) -> list:
+    """Row-level predicates for `doctype`: empty for unrestricted users and unrelated DocTypes."""
     if is_unrestricted(ctx):
         return []
     if _ungranted_scopes(ctx, doctype):
@@ -206,8 +225,6 @@ def scope_conditions(ctx, doctype: str, table, *, resolved: bool = False) -> lis
     clauses = []
     for allow, rules in _rules_by_allow(ctx, doctype).items():
         names = _allowed_names(ctx, allow, rules)
-        if resolved:
-            names = list(ctx.conn.execute(names).scalars()) or [None]
         if doctype == allow:
             clauses.append(table.c.name.in_(names))
             continue
