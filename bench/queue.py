@@ -154,7 +154,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mariadb-url", default=os.environ.get("SIXHAVE_BENCH_MARIADB", "mariadb+mariadbconnector://root@127.0.0.1:3306"))
     args = p.parse_args(argv)
-    console = Console()
+    console = Console() if os.isatty(1) else Console(width=170)
     root = Path(tempfile.mkdtemp(prefix="sixhave-bench-queue-"))
     name = uuid.uuid4().hex[:10]
     url = (f"{args.mariadb_url}/sixhave_bench_q_{name}" if args.backend == "mariadb" else f"sqlite:///{root / name / 'site.db'}")
