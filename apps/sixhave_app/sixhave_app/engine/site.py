@@ -60,7 +60,10 @@ def current_site_name(sites_path: Path | None = None) -> str | None:
 def make_engine(db_url: str) -> sa.Engine:
     url = sa.make_url(db_url)
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Pool as many connections as the server's threadpool runs requests at once (anyio's 40):
+        # beyond pool_size every request would open a new connection (and its PRAGMAs) and close it.
+        pooled = {"pool_size": 20, "max_overflow": 20} if url.database not in (None, "", ":memory:") else {}
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pooled)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
