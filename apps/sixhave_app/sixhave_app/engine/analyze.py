@@ -20,3 +20,7 @@ def run(site, doctypes: list[str] | None = None) -> None:
             for start in range(0, len(names), 50):
                 conn.exec_driver_sql("ANALYZE TABLE " + ", ".join(quote(n) for n in names[start:start + 50])).all()
         conn.commit()
+    if site.backend == "sqlite":
+        # SQLite connections already open keep the plans' statistics they loaded with the schema:
+        # the pool's connections are replaced, so that the next statements plan with the new ones.
+        site.engine.dispose()
