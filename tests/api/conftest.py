@@ -24,7 +24,8 @@ def free_port() -> int:
 class LiveServer:
     def __init__(self, site):
         self.port = free_port()
-        config = uvicorn.Config(create_app(site), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(create_app(site), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+                                proxy_headers=False)  # X-Forwarded-* are the site's to judge (trusted_proxies)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -36,7 +36,8 @@ def test_login_sets_frappe_cookies_and_logout_clears_them(server, world):
     for name in ("user_id", "full_name", "system_user"):
         assert name in cookies and "HttpOnly" not in cookies[name]
     assert client.get("/api/method/frappe.auth.get_logged_user").json() == {"message": person.name}
-    assert client.get("/api/method/logout").status_code == 200
+    assert client.get("/api/method/logout").status_code == 405  # logging out changes state: POST only
+    assert client.post("/api/method/logout", json={}).status_code == 200
     after = client.get("/api/method/frappe.auth.get_logged_user")
     assert after.status_code == 403
 
@@ -62,13 +63,6 @@ def test_login_throttling(server, site, http):
     assert cooled.status_code == 429 and cooled.json()["exc_type"] == "TooManyRequestsError"
     with site.context() as ctx:
         assert ctx.get_count("Activity Log", {"user": "throttle@example.cn", "status": "Failed"}) == 5
-
-
-def test_throttling_by_address(server, site, http):
-    headers = {"X-Forwarded-For": "10.9.8.7"}
-    for i in range(20):
-        http.post("/api/method/login", json={"usr": f"ghost{i}@example.cn", "pwd": "x"}, headers=headers)
-    assert http.post("/api/method/login", json={"usr": "another@example.cn", "pwd": "x"}, headers=headers).status_code == 429
 
 
 def test_session_expiry(server, site, world):

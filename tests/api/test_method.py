@@ -70,10 +70,14 @@ def test_legacy_cmd_login_and_delete(server, world, http):
     r = http.post("/", data={"cmd": "login", "usr": person.name, "pwd": person.password})
     assert r.json()["message"] == "Logged In"
     doc = http.post("/api/resource/Test Category", json={"label": unique("cmd")}).json()["data"]
+    # a form body on a session cookie needs the CSRF token (a cross-site page can send a form); JSON is fine
     r = http.post("/", data={"cmd": "frappe.client.delete", "doctype": "Test Category", "name": doc["name"]})
+    assert r.status_code == 400 and r.json()["exc_type"] == "CSRFTokenError"
+    r = http.post("/", json={"cmd": "frappe.client.delete", "doctype": "Test Category", "name": doc["name"]})
     assert r.status_code == 200
     assert http.get("/", params={"cmd": "frappe.auth.get_logged_user"}).json()["message"] == person.name
-    assert http.get("/", params={"cmd": "logout"}).status_code == 200
+    assert http.get("/", params={"cmd": "logout"}).status_code == 405  # changes state: POST only
+    assert http.post("/", json={"cmd": "logout"}).status_code == 200
 
 
 def test_upload_file_attaches_to_a_field(http, admin, server):

@@ -95,6 +95,24 @@ APP_SAMPLES = {
                                            {"css": "p { color: #000; }"}),
     "Letter Head": lambda site, unit, u: ({"letter_head_name": f"矩阵信头{u}"}, {"content": "<p>改</p>"}),
     "Report": lambda site, unit, u: ({"report_name": f"矩阵报表{u}", "ref_doctype": "Org Unit"}, {"description": "改"}),
+    # the yearly cycle's records
+    "Branch Brand": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 2018, "brand_name": f"品牌{u}",
+                                            "feature": "宣讲"}, {"feature": "改"}),
+    "Typical Case": lambda site, unit, u: ({"party_org": branch_in(site, unit), "year": 2018, "title": f"案例{u}",
+                                            "category": "好经验好做法", "content": "<p>做法</p>"}, {"title": "改"}),
+    "Self Check": lambda site, unit, u: ({"party_org": branch_in_fresh(site, unit), "year": 2018,
+                                          "check_date": "2018-03-01"}, {"check_date": "2018-03-02"}),
+    "Implementation Plan": lambda site, unit, u: (lambda y: ({"org": unit, "year": y, "title": f"方案{u}",
+                                                              "plan_date": f"{y}-07-02", "approved_by": "局长",
+                                                              "attachment": "/files/plan.pdf"}, {"approved_by": "改"}))(next(YEARS)),
+    "Party Building Plan": lambda site, unit, u: ({"org": unit, "year": next(YEARS), "title": f"要点{u}"}, {"title": "改"}),
+    "Work Report Hearing": lambda site, unit, u: ({"org": unit, "year": 2018, "hearing_date": "2018-09-01",
+                                                   "leader": "区委副书记", "topic": f"汇报{u}"}, {"topic": "改"}),
+    "Unit Survey": lambda site, unit, u: ({"org": COMMUNITY[unit], "year": next(YEARS), "unit_type": "社区",
+                                           "retired_members": 3}, {"retired_members": 4}),
+    "Deadline Reopening": lambda site, unit, u: ({"reference_doctype": "Self Assessment", "org": unit, "year": 2018,
+                                                  "phase": "考核", "reason": f"补交{u}", "until": "2099-12-31"},
+                                                 {"reason": "改"}),
 }
 
 

@@ -14,7 +14,7 @@ export default {
   login: {
     title: '登录', user: '用户名或邮箱', password: '密码', submit: '登 录', hint: '忘记密码请联系本单位管理员重置。',
     needUser: '请输入用户名或邮箱', needPassword: '请输入密码', wrong: '用户名或密码不正确，请重新输入。',
-    throttled: '登录失败次数过多，为了账号安全暂时不能登录。{detail}', disabled: '该账号已停用，请联系管理员。',
+    throttled: '为了账号安全，暂时不能登录。{detail}', disabled: '该账号已停用，请联系管理员。',
     expired: '登录已过期（长时间未操作），请重新登录。', loggedOut: '您已安全退出。',
   },
   password: {

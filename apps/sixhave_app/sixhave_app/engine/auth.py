@@ -1,5 +1,9 @@
 """Who is asking: password login with throttling, server-side sessions (cached in Redis when
-the site has one), API keys, and CSRF tokens for sessions opened by a UI page."""
+the site has one), API keys, and CSRF tokens for sessions opened by a UI page.
+
+A session ends after `session_idle_timeout` seconds without a request (default 4 hours) and
+`session_max_age` seconds after its login (default 12 hours), both from site_config.json; and at
+once when its user is disabled, loses a role or gets a new password (`end_other_sessions`)."""
 from __future__ import annotations
 
 import base64
@@ -13,13 +17,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from . import users
-from .errors import AuthenticationError, TooManyRequestsError
+from . import throttle, users
+from .errors import AuthenticationError
 
-FAILED_PER_USER = 5
-FAILED_PER_ADDRESS = 20
-THROTTLE_WINDOW = dt.timedelta(minutes=10)
 SESSION_TOUCH = dt.timedelta(minutes=5)
+IDLE_TIMEOUT = 4 * 3600
+MAX_AGE = 12 * 3600
 
 
 def sessions_table(metadata: sa.MetaData) -> sa.Table:
@@ -45,8 +48,38 @@ class Session:
         return self.data.get("csrf_token")
 
 
-def _expiry(site) -> dt.timedelta:
-    return dt.timedelta(hours=float(site.config.get("session_expiry_hours", 12)))
+def _seconds(site, key: str, default: float) -> float:
+    try:
+        value = float(site.config.get(key, default))
+    except (TypeError, ValueError):
+        return float(default)
+    return value if value > 0 else float(default)
+
+
+def idle_timeout(site) -> dt.timedelta:
+    """site_config `session_idle_timeout` (seconds); the older `session_expiry_hours` still counts."""
+    legacy = site.config.get("session_expiry_hours")
+    default = float(legacy) * 3600 if isinstance(legacy, (int, float)) and legacy > 0 else IDLE_TIMEOUT
+    return dt.timedelta(seconds=_seconds(site, "session_idle_timeout", default))
+
+
+def max_age(site) -> dt.timedelta:
+    """site_config `session_max_age` (seconds): how long a session lives after its login, however busy."""
+    return dt.timedelta(seconds=_seconds(site, "session_max_age", MAX_AGE))
+
+
+def _touch_interval(site) -> dt.timedelta:
+    return min(SESSION_TOUCH, idle_timeout(site) / 4)
+
+
+def _expired(site, session: Session, now: dt.datetime) -> bool:
+    if session.lastupdate is None or now - session.lastupdate > idle_timeout(site):
+        return True
+    try:
+        started = dt.datetime.fromisoformat(session.data["login_at"])
+    except (KeyError, TypeError, ValueError):
+        return True  # a session without its login time cannot prove its age
+    return now - started > max_age(site)
 
 
 # --------------------------------------------------------------------------- sessions
@@ -56,7 +89,8 @@ def create_session(ctx, user: str, *, ip: str | None = None, device: str = "desk
                             .where(ctx.table("User").c.name == user)).first()
     session = Session(sid=secrets.token_hex(28), user=user, lastupdate=ctx.now(),
                       data={"full_name": info.full_name if info else user,
-                            "user_type": (info.user_type if info else None) or "System User"})
+                            "user_type": (info.user_type if info else None) or "System User",
+                            "login_at": ctx.now().isoformat()})
     ctx.conn.execute(table.insert().values(sid=session.sid, user=user, data=json.dumps(session.data, ensure_ascii=False),
                                            ip_address=ip, device=device, lastupdate=session.lastupdate, status="Active"))
     ctx.after_commit(lambda: _cache_session(ctx.site, session))
@@ -69,7 +103,8 @@ def _cache_session(site, session: Session) -> None:
     try:
         payload = json.dumps({"user": session.user, "data": session.data,
                               "lastupdate": session.lastupdate.isoformat() if session.lastupdate else None})
-        site.redis.set(site.redis_key("session:" + session.sid), payload, ex=int(_expiry(site).total_seconds()))
+        site.redis.set(site.redis_key("session:" + session.sid), payload,
+                       ex=max(1, int(idle_timeout(site).total_seconds())))
     except Exception:  # noqa: BLE001 - the database still holds the session
         pass
 
@@ -96,13 +131,18 @@ def get_session(ctx, sid: str | None) -> Session | None:
             return None
         session = Session(sid, row["user"], json.loads(row["data"] or "{}"), row["lastupdate"])
     now = ctx.now()
-    if session.lastupdate and now - session.lastupdate > _expiry(site):
+    if _expired(site, session, now):
         delete_session(ctx, sid)
+        ctx.flags["session_written"] = True  # committed before the request's own work (api.app)
         return None
-    if session.lastupdate is None or now - session.lastupdate > SESSION_TOUCH:
+    if now - session.lastupdate > _touch_interval(site):
         session.lastupdate = now
-        ctx.conn.execute(table.update().where(table.c.sid == sid).values(lastupdate=now))
-        _cache_session(site, session)
+        touched = ctx.conn.execute(table.update().where(table.c.sid == sid).values(lastupdate=now)).rowcount
+        ctx.flags["session_written"] = True
+        if not touched:  # its row is gone: the session was ended, whatever a cache says
+            _uncache(site, [sid])
+            return None
+        ctx.after_commit(lambda: _cache_session(site, session))
     return session
 
 
@@ -121,21 +161,53 @@ def ensure_csrf_token(ctx, session: Session) -> str:
     return session.csrf_token
 
 
+def _uncache(site, sids: list[str]) -> None:
+    if site.redis is None or not sids:
+        return
+    try:
+        site.redis.delete(*[site.redis_key("session:" + sid) for sid in sids])
+    except Exception:  # noqa: BLE001 - the database row is gone, which is what counts
+        pass
+
+
 def delete_session(ctx, sid: str) -> None:
+    delete_sessions(ctx, [sid])
+
+
+def delete_sessions(ctx, sids: list[str]) -> None:
+    """End sessions now: the rows go in this transaction, the Redis copies now and again after
+    the commit (so no request in between can put one back)."""
+    if not sids:
+        return
     table = ctx.site.system["tabSessions"]
-    ctx.conn.execute(table.delete().where(table.c.sid == sid))
-    if ctx.site.redis is not None:
-        try:
-            ctx.site.redis.delete(ctx.site.redis_key("session:" + sid))
-        except Exception:  # noqa: BLE001
-            pass
+    ctx.conn.execute(table.delete().where(table.c.sid.in_(list(sids))))
+    site = ctx.site
+    _uncache(site, list(sids))
+    ctx.after_commit(lambda: _uncache(site, list(sids)))
+
+
+def current_sid(ctx) -> str | None:
+    """The session the request in `ctx` came with, if any."""
+    caller = ctx.flags.get("caller")
+    session = getattr(caller, "session", None)
+    return session.sid if session is not None else None
+
+
+def end_other_sessions(ctx, user: str) -> int:
+    """End every session of `user` except the one making this request (a user who changes their
+    own password stays signed in there). Called when a user is disabled or deleted, loses a
+    role, or gets a new password — whoever did it, through whatever door."""
+    table = ctx.site.system["tabSessions"]
+    keep = current_sid(ctx)
+    sids = [sid for sid in ctx.conn.execute(sa.select(table.c.sid).where(table.c.user == user)).scalars().all()
+            if sid != keep]
+    delete_sessions(ctx, sids)
+    return len(sids)
 
 
 def clear_user_sessions(ctx, user: str) -> None:
     table = ctx.site.system["tabSessions"]
-    sids = ctx.conn.execute(sa.select(table.c.sid).where(table.c.user == user)).scalars().all()
-    for sid in sids:
-        delete_session(ctx, sid)
+    delete_sessions(ctx, ctx.conn.execute(sa.select(table.c.sid).where(table.c.user == user)).scalars().all())
 
 
 # --------------------------------------------------------------------------- password login
@@ -149,39 +221,34 @@ def find_user(ctx, login: str) -> str | None:
     return row.name if row else None
 
 
-def _failures(ctx, *, user: str | None = None, ip: str | None = None) -> int:
-    table = ctx.table("Activity Log")
-    since = ctx.now() - THROTTLE_WINDOW
-    cond = [table.c.operation == "Login", table.c.status == "Failed", table.c.creation >= since]
-    cond.append(table.c.user == user if user else table.c.ip_address == ip)
-    return int(ctx.conn.execute(sa.select(sa.func.count()).where(*cond)).scalar() or 0)
-
-
 def log_activity(ctx, *, user: str, status: str, ip: str | None, subject: str, operation: str = "Login") -> None:
-    entry = ctx.new_doc("Activity Log", user=user, status=status, ip_address=ip, subject=subject, operation=operation)
-    entry.flags.ignore_permissions = True
-    entry.insert()
-
-
-def check_throttle(ctx, login: str, ip: str | None) -> None:
-    if _failures(ctx, user=login) >= FAILED_PER_USER or (ip and _failures(ctx, ip=ip) >= FAILED_PER_ADDRESS):
-        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        raise TooManyRequestsError(f"登录失败次数过多，请 {minutes} 分钟后再试")
+    throttle.log(ctx, user=user, status=status, ip=ip, subject=subject, operation=operation)
 
 
 def authenticate(ctx, login: str, password: str, ip: str | None) -> str:
     """Return the user name for a right password; log and raise otherwise. The failure is
-    logged by the caller's own transaction, which commits even though the request fails."""
-    check_throttle(ctx, (login or "").strip(), ip)
+    logged by the caller's own transaction, which commits even though the request fails.
+
+    The throttle is asked first, about the resolved account (an unknown login counts under its
+    own text); a known and an unknown user cost the same argon2 verification."""
+    login = (login or "").strip()
     user = find_user(ctx, login)
-    if user and user != users.GUEST and users.check_password(ctx, user, password or ""):
+    account = user or login.lower()
+    throttle.check(ctx, account, ip, login)
+    if user and user != users.GUEST:
+        right = users.check_password(ctx, user, password or "")
+    else:
+        right = users.verify_dummy(password or "")
+    if right:
         enabled = ctx.conn.execute(sa.select(ctx.table("User").c.enabled).where(ctx.table("User").c.name == user)).scalar()
         if not enabled:
+            log_activity(ctx, user=user, status="Failed", ip=ip, subject=f"{login} 登录失败（账号已停用）")
+            ctx.flags["commit_on_error"] = True
             raise AuthenticationError("该账号已停用，请联系管理员")
         log_activity(ctx, user=user, status="Success", ip=ip, subject=f"{user} 登录")
         ctx.conn.execute(ctx.table("User").update().where(ctx.table("User").c.name == user).values(last_login=ctx.now()))
         return user
-    log_activity(ctx, user=(login or "").strip(), status="Failed", ip=ip, subject=f"{login} 登录失败（用户名或密码错误）")
+    log_activity(ctx, user=account, status="Failed", ip=ip, subject=f"{login} 登录失败（用户名或密码错误）")
     ctx.flags["commit_on_error"] = True
     raise AuthenticationError("用户名或密码错误")
 

@@ -133,8 +133,9 @@ def serve(obj, host, port, workers):
     os.environ["SIXHAVE_SITES"] = str(site.path.parent)
     site.dispose()
     console.print(f"sixhave 站点 [bold]{site.name}[/] 运行于 [link]http://{host}:{port}[/]")
+    # proxy headers are judged by the site (site_config `trusted_proxies`, api/peer.py), not by uvicorn
     uvicorn.run("sixhave_app.engine.web:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="warning", proxy_headers=False)
 
 
 def _check_port(host: str, port: int) -> None:

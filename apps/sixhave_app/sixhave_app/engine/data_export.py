@@ -15,11 +15,20 @@ from .errors import PermissionError
 BATCH = 2000  # rows fetched per round trip (server-side cursor on MariaDB)
 
 
-def _stream(ctx, stmt):
-    """Rows of a statement, fetched in batches without holding the result in memory."""
+def _stream(ctx, doctype: str, stmt):
+    """Rows of a statement, fetched in batches without holding the result in memory, each
+    through the DocType's row filter as a list would show it (query.row_filter_for)."""
+    row_filter = query.row_filter_for(ctx, doctype)
     result = ctx.conn.execute(stmt, execution_options={"stream_results": True, "yield_per": BATCH})
     try:
-        yield from result
+        if row_filter is None:
+            yield from result
+            return
+        keys = list(result.keys())
+        for row in result:
+            values = dict(zip(keys, row))
+            row_filter(ctx, values)
+            yield tuple(values.get(k) for k in keys)
     finally:
         result.close()
 
@@ -47,7 +56,7 @@ def export_list(ctx, doctype: str, path: Path, *, fields: list[str] | None = Non
     sheet = excel.SheetWriter(book, title or meta.display_name, [c.header for c in main],
                               widths=[c.width for c in main], formats=[c.number_format for c in main])
     done = 0
-    for row in _stream(ctx, stmt):
+    for row in _stream(ctx, doctype, stmt):
         sheet.append([to_cell(v) for to_cell, v in zip(convert, row)])
         done += 1
         if progress and done % 1000 == 0:
@@ -74,33 +83,21 @@ def _child_sheet(ctx, book, meta, tf, parents) -> None:
                    child.c.parent.in_(sa.select(parents.c.name)))
             .order_by(child.c.parent, child.c.idx))
     convert = [lambda v: v] + [c.to_cell for c in columns]
-    for row in _stream(ctx, stmt):
+    for row in _stream(ctx, tf.options, stmt):
         sheet.append([to_cell(v) for to_cell, v in zip(convert, row)])
 
 
 def export_csv(ctx, doctype: str, path: Path, *, fields: list[str] | None = None, filters=None, or_filters=None,
                order_by=None) -> int:
-    """The same rows as CSV (UTF-8 with BOM for Excel); text a spreadsheet would take for a
-    formula is prefixed with an apostrophe, as CSV has no other way to say "text"."""
-    import csv
-
+    """The same rows as CSV (UTF-8 with BOM for Excel), every cell through excel.csv_cell."""
     meta = ctx.meta(doctype)
     permissions.check(ctx, doctype, "export")
     main = cols.main_columns(ctx, meta, fields=fields)
     stmt = query.select_list(ctx, doctype, fields=[c.fieldname for c in main], filters=filters, or_filters=or_filters,
                              order_by=order_by, limit_page_length=0, ptype="export")
-    done = 0
+    rows = ([c.to_cell(v) if v is not None else None for c, v in zip(main, row)] for row in _stream(ctx, doctype, stmt))
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([_csv_text(c.header) for c in main])
-        for row in _stream(ctx, stmt):
-            writer.writerow(["" if v is None else _csv_text(excel.cell_value(c.to_cell(v))) for c, v in zip(main, row)])
-            done += 1
-    return done
-
-
-def _csv_text(value):
-    return "'" + value if excel.is_formula_like(value) else value
+        return excel.write_csv(out, [c.header for c in main], rows)
 
 
 @jobs.reads_only

@@ -71,12 +71,12 @@ class Document:
     def set(self, key: str, value) -> None:
         if key in self._rows:
             self._rows[key] = []
-            for row in value or []:
+            for row in rows_of(self.meta, key, value):
                 self.append(key, row)
             return
         if key == "doctype":
             return
-        self._v[key] = value
+        self._v[key] = _scalar_of(self.meta, key, value)
 
     def update(self, values: dict) -> "Document":
         for key, value in values.items():
@@ -366,6 +366,46 @@ class Document:
 
     def get_original(self) -> dict | None:
         return self._loaded
+
+
+# --------------------------------------------------------------------------- value shapes
+# Whatever a client sends reaches a document through `set`: a value of a shape no column can hold
+# (a list for a Data field, rows that are not objects, docstatus "x") is refused here with a 417
+# naming the field, before anything downstream could fail on it with a 500.
+_SCALAR_KEYS = frozenset(STANDARD_COLUMNS) | frozenset(CHILD_COLUMNS) | {"amended_from", "__newname", "naming_series"}
+
+
+def rows_of(meta, key: str, value) -> list:
+    if value is None or value == "":
+        return []
+    label = meta.label_of(key)
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(f"{meta.display_name}：子表 “{label}”（{key}）应为行的列表", field=key)
+    for number, row in enumerate(value, 1):
+        if not isinstance(row, (dict, Document)):
+            raise ValidationError(f"{meta.display_name}：子表 “{label}”（{key}）第 {number} 行应为对象（字段: 值）", field=key)
+    return list(value)
+
+
+def _scalar_of(meta, key: str, value):
+    if key == "docstatus":
+        if value in (None, ""):
+            return 0
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or str(value).strip() not in ("0", "1", "2"):
+            raise DocstatusTransitionError(f"{meta.display_name}：单据状态 docstatus 只能是 0、1 或 2", field=key)
+        return int(value)
+    if isinstance(value, (list, tuple, dict)) and (key in _SCALAR_KEYS or key in meta.valid_columns()):
+        field = meta.get_field(key)
+        if field is None or field.fieldtype != "JSON":
+            raise ValidationError(f"{meta.display_name}：字段 “{meta.label_of(key)}”（{key}）应为单个值，不能是列表或对象",
+                                  field=key)
+    if key == "modified" and isinstance(value, str) and value.strip():
+        try:
+            fieldtypes._datetime(value, None)
+        except fieldtypes.FieldValueError:
+            raise ValidationError(f"{meta.display_name}：modified “{value[:40]}” 应为日期时间（年-月-日 时:分:秒）",
+                                  field=key) from None
+    return value
 
 
 def _transition(meta, old: int, new: int) -> str:

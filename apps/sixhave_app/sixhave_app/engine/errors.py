@@ -21,6 +21,12 @@ class ValidationError(SixhaveError):
     title = "校验失败"
 
 
+class BadRequestError(ValidationError):
+    """A request that cannot be read at all (a body the form parser refuses, a NUL in the path)."""
+    http_status = 400
+    title = "请求格式无效"
+
+
 class MandatoryError(ValidationError):
     title = "缺少必填项"
 
@@ -72,6 +78,12 @@ class DoesNotExistError(SixhaveError):
     title = "不存在"
 
 
+class MethodNotAllowedError(SixhaveError):
+    """An HTTP verb the address or method does not take (GET on a method that changes state…)."""
+    http_status = 405
+    title = "请求方式不对"
+
+
 class DuplicateEntryError(SixhaveError):
     http_status = 409
     title = "重复"
@@ -88,8 +100,21 @@ class CSRFTokenError(SixhaveError):
 
 
 class TooManyRequestsError(SixhaveError):
+    """`retry_after` (seconds) in the details becomes the Retry-After header."""
     http_status = 429
     title = "请求过于频繁"
+
+
+class MethodNotAllowedError(SixhaveError):
+    """A verb the route or method does not take (e.g. GET on a method that changes state)."""
+    http_status = 405
+    title = "请求方式不允许"
+
+
+class UnsupportedMediaTypeError(SixhaveError):
+    """A request body of a content type the route does not read (e.g. text/plain)."""
+    http_status = 415
+    title = "请求体类型不支持"
 
 
 class SiteError(SixhaveError):

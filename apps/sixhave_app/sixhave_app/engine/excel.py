@@ -73,6 +73,31 @@ def cell_value(value):
     return value
 
 
+def csv_cell(value):
+    """The one way a value becomes a CSV cell: as cell_value makes it, and text a spreadsheet
+    would take for a formula prefixed with an apostrophe (CSV has no other way to say "text")."""
+    value = cell_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return "'" + value if is_formula_like(value) else value
+
+
+def write_csv(out, headers, rows) -> int:
+    """Headers and rows (iterables of values) to a text stream as CSV, every cell through
+    csv_cell; returns the number of rows. Callers open `out` as UTF-8 with BOM, for Excel."""
+    import csv
+
+    writer = csv.writer(out)
+    writer.writerow([csv_cell(h) for h in headers])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        count += 1
+    return count
+
+
 def decimal_format(places: int, *, thousands: bool = False) -> str:
     body = "#,##0" if thousands else "0"
     return body + ("." + "0" * places if places else "")

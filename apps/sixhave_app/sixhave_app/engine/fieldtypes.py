@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.ext.compiler import compiles
@@ -134,22 +135,37 @@ def _long_text(value, field):
     return text if text.strip() else None
 
 
+# An Int column is BIGINT on both databases: a value outside it is refused here, never left to
+# the driver (SQLite raises OverflowError, MariaDB an out-of-range error).
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
 def _int(value, field):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value != int(value):
+        number = value
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")) or value != int(value):
             raise FieldValueError("应为整数")
-        return int(value)
-    try:
-        number = Decimal(plain_number(str(value)))
-    except InvalidOperation:
-        raise FieldValueError("应为整数（小数点用“.”，不用“,”）") from None
-    if number != number.to_integral_value():
+        number = int(value)
+    elif isinstance(value, (dict, list, tuple)):
         raise FieldValueError("应为整数")
-    return int(number)
+    else:
+        try:
+            decimal = Decimal(plain_number(str(value)))
+            if not decimal.is_finite() or decimal != decimal.to_integral_value():
+                raise FieldValueError("应为整数")
+            if not INT_MIN <= decimal <= INT_MAX:  # before int(): "1e999999999" is not built
+                raise FieldValueError("超出整数范围")
+            number = int(decimal)
+        except (InvalidOperation, ValueError) as exc:
+            if isinstance(exc, FieldValueError):
+                raise
+            raise FieldValueError("应为整数（小数点用“.”，不用“,”）") from None
+    if not INT_MIN <= number <= INT_MAX:
+        raise FieldValueError("超出整数范围")
+    return number
 
 
 def _check(value, field):
@@ -186,6 +202,8 @@ def _decimal(value, field):
         raise FieldValueError("应为数字") from None
     if not number.is_finite():
         raise FieldValueError("应为有限数字")
+    if abs(number) >= Decimal(10) ** (24 - DECIMAL_SCALE):  # before quantize, which fails on huge values
+        raise FieldValueError("数值过大")
     places = field.decimal_places()
     number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if abs(number) >= Decimal(10) ** (24 - DECIMAL_SCALE):
@@ -251,7 +269,7 @@ def _json(value, field):
         if not value.strip():
             return None
         try:
-            return json.loads(value)
+            return orjson.loads(value)  # strict, and no recursion error however deep
         except ValueError:
             raise FieldValueError("不是有效的 JSON") from None
     return value
@@ -373,6 +391,28 @@ WIDENINGS = {
     ("Percent", "Float"), ("Check", "Int"), ("Date", "Datetime"), ("Attach", "Attach Image"),
     ("Attach Image", "Attach"), ("Small Text", "Code"), ("Text", "Code"), ("Code", "Long Text"),
 }
+
+# The most a column holds on either database (MariaDB's TEXT counts bytes, VARCHAR characters);
+# validation refuses more on both, so MariaDB never truncates and SQLite never keeps what
+# MariaDB could not.
+TEXT_BYTES = 65535
+LONG_TEXT_BYTES = 4 * 1024 ** 3 - 1
+INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def length_limit(field) -> tuple[int, str] | None:
+    """(limit, "chars" | "bytes") for a text-like field's column, None for other types."""
+    kind = FIELD_TYPES.get(field.fieldtype)
+    if kind is None or kind.column is None:
+        return None
+    if kind.column is _varchar:
+        return int(field.length or 140), "chars"
+    if kind.column is _text_col:
+        return TEXT_BYTES, "bytes"
+    if kind.column in (_long_col, _json_col):
+        return LONG_TEXT_BYTES, "bytes"
+    return None
+
 
 NUMERIC_TYPES = {"Int", "Float", "Currency", "Percent", "Check"}
 DATE_TYPES = {"Date", "Datetime", "Time"}

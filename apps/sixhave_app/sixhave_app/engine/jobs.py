@@ -16,13 +16,13 @@ import inspect
 import json
 import logging
 import os
-import re
 import time
 import traceback
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from . import files
 from .errors import SixhaveError
 
 log = logging.getLogger("sixhave.jobs")
@@ -154,7 +154,7 @@ class Job:
 
     def result_path(self, filename: str) -> Path:
         """A path to write a result file to; it becomes the job's result only if the job succeeds."""
-        final = result_folder(self.site, self.name) / safe_filename(filename)
+        final = result_folder(self.site, self.name) / files.safe_filename(filename, "result")
         final.parent.mkdir(parents=True, exist_ok=True)
         partial = final.with_name(f".{final.name}.part")
         self._partial[final.name] = partial
@@ -350,18 +350,6 @@ def _update(site, name: str, **values) -> None:
         table = ctx.table(DOCTYPE)
         values["modified"] = dt.datetime.now()
         ctx.conn.execute(table.update().where(table.c.name == name).values(**values))
-
-
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
-
-
-def safe_filename(name: str) -> str:
-    """A file name without folders or characters a file system or a header would trip on."""
-    name = Path(str(name or "result")).name
-    stem, dot, ext = name.rpartition(".")
-    stem = _UNSAFE.sub("_", stem if dot else name).strip("._") or "result"
-    ext = _UNSAFE.sub("", ext) if dot else ""
-    return (f"{stem[:120]}.{ext[:10]}" if ext else stem[:120])
 
 
 def _resolve(method: str):

@@ -27,7 +27,7 @@ DOCTYPE_KEYS = ("name", "module", "fields", "permissions", "istable", "issingle"
                 "track_changes", "custom", "description", "nsm_parent_field", "image_field",
                 "allow_rename", "naming_rule", "label", "in_create", "read_only", "editable_grid",
                 "show_title_field_in_link", "translated_doctype", "is_virtual", "quick_entry", "indexes",
-                "personal_field")
+                "personal_field", "reference_fields")
 FIELD_KEYS = ("fieldname", "fieldtype", "label", "options", "reqd", "default", "unique", "length",
               "precision", "read_only", "hidden", "in_list_view", "in_standard_filter", "depends_on",
               "mandatory_depends_on", "read_only_depends_on", "fetch_from", "fetch_if_empty",
@@ -338,6 +338,9 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for value in (s.strip() for s in str(data.get("personal_field") or "").split(",") if s.strip()):
         if value not in seen and value not in ("owner", "name"):
             raise MetaError(f"{where}: personal_field 中的 “{value}” 不是本表字段")
+    reference = [s.strip() for s in str(data.get("reference_fields") or "").split(",") if s.strip()]
+    if reference and (len(reference) != 2 or any(value not in seen for value in reference)):
+        raise MetaError(f"{where}: reference_fields 应为本表的两个字段：“单据类型字段,单据名称字段”")
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")
@@ -455,19 +458,23 @@ class MetaStore:
         return sorted(set(self.sources) | set(self._custom_doctypes))
 
     def exists(self, doctype: str) -> bool:
+        if not isinstance(doctype, str):  # a list or object from a request names no DocType
+            return False
         return doctype in self.sources or doctype in self._custom_doctypes
 
     def is_standard(self, doctype: str) -> bool:
         return doctype in self.sources
 
     def get(self, doctype: str) -> Meta:
-        meta = self._cache.get(doctype)
+        meta = self._cache.get(doctype) if isinstance(doctype, str) else None
         if meta is None:
             meta = self._build(doctype)
             self._cache[doctype] = meta
         return meta
 
     def raw(self, doctype: str) -> dict:
+        if not isinstance(doctype, str):
+            raise DoesNotExistError("DocType 名称应为文本", doctype="DocType", name=str(doctype)[:60])
         if doctype in self.sources:
             return self.sources[doctype].data
         if doctype in self._custom_doctypes:

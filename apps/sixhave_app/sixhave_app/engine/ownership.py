@@ -8,6 +8,12 @@ exported, linked to, written and deleted only by a user it belongs to, by a Syst
 system work. The rule is a predicate added to every query (`conditions`) and a test of one row
 (`belongs`), both used by permissions.py; no list of DocTypes lives in code.
 
+Records about a document. A DocType whose JSON names `reference_fields` — its DocType field and
+its name field, e.g. "reference_doctype,reference_name" (Workflow History, Comment) or
+"ref_doctype,docname" (Version) — holds rows about other documents: whatever the role rights say,
+a row is listed, counted, exported and read only by a user who may read the document it is about
+(`reference_conditions`, `reference_readable`). System Managers and system work see all.
+
 Child rows. A child DocType has no rights of its own: a row is read only through its parent. A
 query on a child DocType (lists, counts, get_value) keeps the rows whose parent the user may read
 — the parent's own predicate, for each DocType that holds the child — and a request for one row
@@ -45,6 +51,59 @@ def belongs(ctx, meta, values: dict) -> bool:
     if not fields or sees_all(ctx):
         return True
     return any(values.get(f) == ctx.user for f in fields)
+
+
+def reference_fields(meta) -> tuple[str, str] | None:
+    value = [f.strip() for f in str(meta.get("reference_fields") or "").split(",") if f.strip()]
+    return (value[0], value[1]) if len(value) == 2 else None
+
+
+def reference_conditions(ctx, meta, table) -> list:
+    """Rows about documents the user may read: for each DocType the rows refer to, the names that
+    DocType's own predicate (rights, scope, owner, personal) lets the user read."""
+    fields = reference_fields(meta)
+    if not fields or sees_all(ctx):
+        return []
+    from . import permissions
+
+    dt_col, name_col = table.c[fields[0]], table.c[fields[1]]
+    present = [r[0] for r in ctx.conn.execute(sa.select(dt_col).where(dt_col.is_not(None)).distinct())]
+    ctx.flags["statement_built_from_data"] = True  # query.BUILT_FROM_DATA: the DocTypes present now
+    clauses = []
+    for number, doctype in enumerate(sorted(present)):
+        if not ctx.site.metas.exists(doctype) or doctype == meta.name:
+            continue
+        target = ctx.meta(doctype)
+        rights = permissions.rights_for(ctx, doctype)
+        if target.istable or not rights.has("read"):
+            continue
+        if target.issingle:
+            clauses.append(dt_col == doctype)
+            continue
+        about = ctx.table(doctype).alias(f"about_{number}")
+        try:
+            inner = ctx.site.permission_conditions(ctx, doctype, about, "read")
+        except PermissionError:
+            continue
+        clauses.append(sa.and_(dt_col == doctype,
+                               sa.exists(sa.select(about.c.name).where(about.c.name == name_col, *inner))))
+    return [sa.or_(*clauses)] if clauses else [sa.false()]
+
+
+def reference_readable(ctx, meta, values: dict) -> bool:
+    """One row about a document: the user may read that document (its read guard decides)."""
+    fields = reference_fields(meta)
+    if not fields or sees_all(ctx):
+        return True
+    doctype, name = values.get(fields[0]), values.get(fields[1])
+    if not isinstance(doctype, str) or not ctx.site.metas.exists(doctype) or doctype == meta.name \
+            or ctx.meta(doctype).istable:
+        return False
+    try:
+        ctx.get_doc(doctype, name if not ctx.meta(doctype).issingle else doctype)
+    except (PermissionError, DoesNotExistError):
+        return False
+    return True
 
 
 def child_conditions(ctx, child: str, table, ptype: str) -> list:

@@ -109,6 +109,7 @@ def get_page(ctx, doctype: str, *, after: str, fields=None, filters=None, or_fil
     if not page:
         raise QueryError("按游标分页（after）需要每页条数 limit_page_length（大于 0）", field="limit_page_length")
     ignore = ctx.ignore_permissions
+    ctx.flags.pop(query.BUILT_FROM_DATA, None)
     base = query.select_list(ctx, doctype, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
                              limit_page_length=page, ignore_permissions=ignore, ptype=ptype)
     if base._group_by_clauses or base._distinct:
@@ -117,7 +118,9 @@ def get_page(ctx, doctype: str, *, after: str, fields=None, filters=None, or_fil
     keys = _keys(base, table)
     values = decode(after, len(keys)) if after else None
     nulls = tuple(v is None for v in values) if values is not None else None
-    key = query._plan_key(ctx, doctype, ignore, ptype, ["keyset", fields, filters, or_filters, order_by, nulls])
+    volatile = ctx.flags.pop(query.BUILT_FROM_DATA, False)  # built from data: used once (query.cached_select)
+    key = None if volatile else query._plan_key(ctx, doctype, ignore, ptype,
+                                                ["keyset", fields, filters, or_filters, order_by, nulls])
 
     def build():
         stmt = base.order_by(None).order_by(*[c.desc() if d else c.asc() for c, d in keys])

@@ -254,6 +254,7 @@ def query_conditions(ctx, doctype: str, table, ptype: str = "read") -> list:
     if rights.owner_only(right):
         clauses.append(table.c.owner == ctx.user)
     clauses.extend(ownership.conditions(ctx, meta, table))  # personal records: their users only
+    clauses.extend(ownership.reference_conditions(ctx, meta, table))  # rows about documents: their readers only
     return clauses
 
 
@@ -315,7 +316,7 @@ def check(ctx, doctype: str, ptype: str = "read", doc=None) -> None:
     if rights.owner_only(ptype) and values.get("owner") not in (None, ctx.user):
         raise PermissionError(f"没有权限：{ctx.user} 只能{RIGHT_WORDS.get(ptype, ptype)}自己创建的{meta.display_name}",
                               doctype=doctype, ptype=ptype)
-    if not ownership.belongs(ctx, meta, values):
+    if not ownership.belongs(ctx, meta, values) or not ownership.reference_readable(ctx, meta, values):
         raise DoesNotExistError(f"{meta.display_name} “{values.get('name')}” 不存在", doctype=doctype, name=values.get("name"))
 
 

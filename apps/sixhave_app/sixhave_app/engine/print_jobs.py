@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import jobs, permissions, printing
+from . import files, jobs, permissions, printing
 
 CHUNK = 20
 
@@ -28,7 +28,7 @@ def render_pdf(ctx, doctype: str, name: str, print_format: str | None = None) ->
 def pdf_name(ctx, doctype: str, name: str) -> str:
     meta = ctx.meta(doctype)
     title = ctx.get_value(doctype, name, meta.title_field) if meta.title_field and meta.title_field != "name" else None
-    return jobs.safe_filename(f"{title}-{name}.pdf" if title and title != name else f"{name}.pdf")
+    return files.safe_filename(f"{title}-{name}.pdf" if title and title != name else f"{name}.pdf")
 
 
 def start_batch(ctx, doctype: str, names: list[str], *, file_name: str | None = None, title: str | None = None,
@@ -40,7 +40,7 @@ def start_batch(ctx, doctype: str, names: list[str], *, file_name: str | None = 
     printing.format_for(ctx, doctype, print_format)  # an unknown or foreign format fails now, not in a worker
     for name in names:
         permissions.check(ctx, doctype, "print", ctx.get_doc(doctype, name))
-    file_name = jobs.safe_filename(file_name or f"{meta.display_name}.zip")
+    file_name = files.safe_filename(file_name or f"{meta.display_name}.zip")
     chunks = [names[i:i + chunk] for i in range(0, len(names), chunk)] or [[]]
     batch = jobs.record(ctx, "sixhave_app.engine.print_jobs.zip_batch", queue="long", retries=1,
                         job_title=title or f"批量打印{meta.display_name}（{len(names)} 份）", total=len(names),

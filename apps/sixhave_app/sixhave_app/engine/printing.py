@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import gc
-import mimetypes
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -252,45 +251,21 @@ def tree_path(ctx, doctype: str, name: str | None, sep: str = " / ", top: int = 
 
 
 def image(ctx, url: str | None, max_bytes: int = 8 * 1024 * 1024) -> str:
-    """An attached image as a data: URL, when the user may read it (the file's own rule: public
-    files to anyone, private files to readers of the document they are attached to)."""
+    """An attached image as a data: URL, when the user may read it (the file's own rule,
+    engine/files.py: public files to anyone, private ones to readers of their document)."""
+    from . import files
+
     if not url or not isinstance(url, str):
         return ""
-    private = url.startswith("/private/files/")
-    if not (private or url.startswith("/files/")):
+    path = files.path_of(ctx.site, url)
+    if path is None:
         return ""
-    relative = url.split("/files/", 1)[1]
-    folder = (ctx.site.path / ("private" if private else "public") / "files").resolve()
-    path = (folder / relative).resolve()
-    if folder not in path.parents or not path.is_file():
+    media = files.media_type(path.name)
+    if not media.startswith("image/") or media == "image/svg+xml" or path.stat().st_size > max_bytes:
         return ""
-    media = mimetypes.guess_type(path.name)[0] or ""
-    if not media.startswith("image/") or path.stat().st_size > max_bytes:
-        return ""
-    if private and not _may_read_file(ctx, url):
+    if not files.may_read(ctx, url):
         return ""
     return f"data:{media};base64,{base64.b64encode(path.read_bytes()).decode()}"
-
-
-def _may_read_file(ctx, url: str) -> bool:
-    rows = ctx.get_list("File", filters={"file_url": url}, fields=["attached_to_doctype", "attached_to_name", "owner"],
-                        ignore_permissions=True, limit_page_length=1)
-    if not rows:
-        return False
-    row = rows[0]
-    if row["attached_to_doctype"] and row["attached_to_name"]:
-        return permissions.has_permission(ctx, row["attached_to_doctype"], "read",
-                                          _values_of(ctx, row["attached_to_doctype"], row["attached_to_name"]))
-    return row["owner"] == ctx.user or permissions.is_unrestricted(ctx)
-
-
-def _values_of(ctx, doctype, name):
-    from . import storage
-
-    try:
-        return storage.load(ctx, doctype, name)
-    except DoesNotExistError:
-        return {"name": name}
 
 
 CONTEXT_HELPERS = {"records": records, "tree_path": tree_path, "image": image}

@@ -5,13 +5,13 @@ what was wrong. No part of a request ever becomes SQL text.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+import orjson
 import sqlalchemy as sa
 
-from . import fieldtypes
+from . import fieldtypes, limits
 from . import query_grammar as grammar
 from .errors import QueryError
 
@@ -32,7 +32,7 @@ def _load_json(value, what: str):
             return None
         if text[0] in "[{":
             try:
-                return json.loads(text)
+                return orjson.loads(text)  # strict: no NaN, no lone surrogates, depth ≤ 1024
             except ValueError:
                 raise QueryError(f"{what} 不是有效的 JSON：{text[:80]}") from None
         return text
@@ -210,8 +210,12 @@ class Builder:
                                                        child.c.parenttype == self.doctype, cond))
 
     def where(self, filters, or_filters) -> list[sa.ColumnElement]:
-        clauses = [self.condition(f) for f in self.normalise_filters(filters)]
-        ors = [self.condition(f) for f in self.normalise_filters(or_filters)]
+        site = self.ctx.site
+        limits.check_filters(site, filters, or_filters)  # depth first: before any JSON is parsed
+        ands, ors = self.normalise_filters(filters), self.normalise_filters(or_filters)
+        limits.check_condition_count(site, len(ands) + len(ors))
+        clauses = [self.condition(f) for f in ands]
+        ors = [self.condition(f) for f in ors]
         if ors:
             clauses.append(sa.or_(*ors))
         return clauses
@@ -269,7 +273,15 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
     if col.key in ("creation", "modified") and field is None:
         standard = lambda v: fieldtypes._datetime(v, None)  # noqa: E731
     if col.key in ("docstatus", "idx", "lft", "rgt") and field is None:
-        standard = int
+        standard = lambda v: fieldtypes._int(v, None)  # noqa: E731 - bounded, as an Int field
+    plain = coerce
+
+    def scalar(v):
+        if isinstance(v, (dict, list, tuple)):
+            raise QueryError(f"过滤字段 “{label}” 的值应为单个值（文本、数字或日期），不能是列表或对象", field=label)
+        return plain(v)
+
+    coerce = scalar
     if standard is not None:
         def coerce(v):
             if v in (None, ""):
@@ -330,7 +342,10 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
     tree_meta = ctx.meta(tree_doctype)
     if not tree_meta.is_tree:
         raise QueryError(f"过滤字段 “{label}”：{tree_meta.display_name} 不是树形 DocType")
+    if not isinstance(value, str):
+        raise QueryError(f"过滤字段 “{label}”：{op} 需要一个名称（文本）", field=label)
     tree_table = ctx.table(tree_doctype)
+    ctx.flags[BUILT_FROM_DATA] = True  # the node's bounds are read now: this statement is not kept
     row = ctx.conn.execute(sa.select(tree_table.c.lft, tree_table.c.rgt).where(tree_table.c.name == value)).first()
     if row is None:
         return sa.false() if not op.startswith("not") else sa.true()
@@ -361,15 +376,26 @@ def _fields_list(fields) -> list[str]:
     return list(fields)
 
 
+# The largest page length or offset a request may ask for: both databases take it, and no real
+# list comes near it (a bigger number is a mistake, answered 417, never an overflow in the driver).
+MAX_ROWS_ARG = 2 ** 31 - 1
+
+
 def _int_arg(value, name: str, default: int) -> int:
     if value in (None, ""):
         return default
+    if isinstance(value, bool) or isinstance(value, (list, dict, tuple)):
+        raise QueryError(f"{name} 应为整数：{value!r}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value) if abs(value) <= MAX_ROWS_ARG else MAX_ROWS_ARG + 1
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise QueryError(f"{name} 应为整数：{value!r}") from None
+        number = int(str(value).strip()) if isinstance(value, str) and len(value) <= 40 else int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise QueryError(f"{name} 应为整数：{str(value)[:40]!r}") from None
     if number < 0:
         raise QueryError(f"{name} 不能为负数")
+    if number > MAX_ROWS_ARG:
+        raise QueryError(f"{name} 过大（最大 {MAX_ROWS_ARG}）")
     return number
 
 
@@ -417,6 +443,9 @@ def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None
 
 
 LIMIT_PARAM, OFFSET_PARAM = "sixhave_page_length", "sixhave_start"
+# Set in ctx.flags by whatever reads the database while a statement is built (tree operators,
+# ownership.reference_conditions): such a statement is used once, never kept.
+BUILT_FROM_DATA = "statement_built_from_data"
 PLAN_CACHE_SIZE = 512
 
 
@@ -427,14 +456,11 @@ def _page(limit, limit_page_length, limit_start) -> tuple[int, int]:
 
 def _plan_key(ctx, doctype: str, ignore: bool, ptype: str, parts: list) -> tuple | None:
     """What a built statement depends on besides the caches it came from: the request's own
-    arguments (values included) and who asks. None when the statement reads data while it is
-    built (tree operators look up a node's bounds), so must be built each time."""
+    arguments (values included) and who asks. A statement whose building reads the data (tree
+    operators, records about documents) says so in ctx.flags and is not kept (cached_select)."""
     # repr keeps every value's type ("1" and 1, a date and its text differ) and costs a fraction
     # of a JSON encoding; the arguments are plain data (JSON from a request, or values in code).
-    text = repr(parts)
-    if "descendants of" in text or "ancestors of" in text:
-        return None
-    return (doctype, ctx.user, frozenset(ctx.roles) if not ignore else None, ignore, ptype, text)
+    return (doctype, ctx.user, frozenset(ctx.roles) if not ignore else None, ignore, ptype, repr(parts))
 
 
 def cached_select(ctx, key: tuple | None, build):
@@ -449,7 +475,10 @@ def cached_select(ctx, key: tuple | None, build):
         plans = ctx.site.perm_cache.setdefault(("plans",), {})
     stmt = plans.get(key)
     if stmt is None:
+        ctx.flags.pop(BUILT_FROM_DATA, None)
         stmt = build()
+        if ctx.flags.pop(BUILT_FROM_DATA, False):
+            return stmt  # it holds values read from the data while it was built (a node's bounds…)
         if len(plans) >= PLAN_CACHE_SIZE:
             try:
                 plans.pop(next(iter(plans)))
@@ -457,6 +486,14 @@ def cached_select(ctx, key: tuple | None, build):
                 pass
         plans[key] = stmt
     return stmt
+
+
+def row_filter_for(ctx, doctype: str):
+    """What a reader may see of a row about another document (Version, Deleted Document…):
+    the site's row filter for `doctype`, as get_list applies it; None for others."""
+    if ctx.ignore_permissions or ctx.user == "Administrator":
+        return None
+    return ctx.site.row_filters.get(doctype)
 
 
 def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, order_by=None,

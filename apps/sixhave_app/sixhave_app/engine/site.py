@@ -57,6 +57,11 @@ def current_site_name(sites_path: Path | None = None) -> str | None:
     return None
 
 
+# Whatever the server's default, a MariaDB connection refuses a value too long, out of range or
+# invalid — never truncates or zeroes it silently (validation refuses such values first).
+MARIADB_SQL_MODE = "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION"
+
+
 def make_engine(db_url: str) -> sa.Engine:
     url = sa.make_url(db_url)
     if url.get_backend_name() == "sqlite":
@@ -99,6 +104,7 @@ def make_engine(db_url: str) -> sa.Engine:
         return engine
     if url.get_backend_name() in ("mariadb", "mysql"):
         query = dict(url.query)
+        query["init_command"] = f"SET SESSION sql_mode = '{MARIADB_SQL_MODE}'"  # every connection, see above
         url = url.set(query=query)
         engine = sa.create_engine(url, pool_recycle=3600, pool_size=10, max_overflow=20,
                                   isolation_level="READ COMMITTED")
@@ -283,9 +289,10 @@ class Site:
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import permissions, trash, versioning, workflow, workflow_queue
+        from . import about, permissions, trash, versioning, workflow, workflow_queue
 
         permissions.install(self)
+        about.install(self)
         workflow.install(self)
         workflow_queue.install(self)
         versioning.install(self)

@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import fieldtypes
-from .errors import DoesNotExistError, DuplicateEntryError, TimestampMismatchError, UniqueValidationError
+from .errors import (DoesNotExistError, DuplicateEntryError, TimestampMismatchError, UniqueValidationError,
+                     ValidationError)
 from .meta import CHILD_COLUMNS, STANDARD_COLUMNS, Meta
 
 
@@ -24,6 +25,8 @@ def load(ctx, doctype: str, name: str, *, for_update: bool = False) -> dict:
     meta = ctx.meta(doctype)
     if meta.issingle:
         return load_single(ctx, doctype)
+    if not _is_name(name):
+        raise DoesNotExistError(f"{meta.display_name}：名称应为文本", doctype=doctype, name=str(name)[:60])
     table = ctx.table(doctype)
     stmt = sa.select(table).where(table.c.name == name)
     if for_update and ctx.conn.dialect.name != "sqlite":
@@ -46,7 +49,15 @@ def load_children(ctx, meta: Meta, table_field, parent: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def _is_name(name) -> bool:
+    """A document's name is text (or a number, for autoincrement DocTypes): a list or an object
+    from a request names nothing, and never reaches the database driver."""
+    return isinstance(name, (str, int)) and not isinstance(name, bool)
+
+
 def exists(ctx, doctype: str, name: str) -> bool:
+    if not _is_name(name):
+        return False
     table = ctx.table(doctype)
     return ctx.conn.execute(sa.select(table.c.name).where(table.c.name == name)).first() is not None
 
@@ -62,6 +73,17 @@ def _integrity(meta: Meta, exc: sa.exc.IntegrityError, name: str, values: dict |
     return DuplicateEntryError(f"{meta.display_name} “{name}” 已存在", doctype=meta.name, name=name)
 
 
+def _data_error(meta: Meta, exc: sa.exc.DataError) -> ValidationError:
+    """The database refused a value (strict SQL mode: too long, out of range) that validation
+    let through: a 417 naming the field, never a silently cut value or a 500."""
+    text = str(exc.orig)
+    for f in meta.data_fields:
+        if f"'{f.fieldname}'" in text or f"`{f.fieldname}`" in text:
+            return ValidationError(f"{meta.display_name}：字段 “{f.display_label}” 的值超出数据库允许的范围或长度",
+                                   field=f.fieldname)
+    return ValidationError(f"{meta.display_name}：有字段的值超出数据库允许的范围或长度")
+
+
 def insert(ctx, doc) -> None:
     meta = doc.meta
     if meta.issingle:
@@ -72,6 +94,8 @@ def insert(ctx, doc) -> None:
         ctx.conn.execute(ctx.table(doc.doctype).insert(), _row_values(meta, doc.values()))
     except sa.exc.IntegrityError as exc:
         raise _integrity(meta, exc, doc.name, doc.values()) from None
+    except sa.exc.DataError as exc:
+        raise _data_error(meta, exc) from None
     insert_children(ctx, doc)
 
 
@@ -102,6 +126,8 @@ def update(ctx, doc, expected_modified) -> None:
         changed = ctx.conn.execute(stmt.values(values)).rowcount
     except sa.exc.IntegrityError as exc:
         raise _integrity(meta, exc, doc.name, doc.values()) from None
+    except sa.exc.DataError as exc:
+        raise _data_error(meta, exc) from None
     if not changed:
         raise TimestampMismatchError(f"{meta.display_name} “{doc.name}” 已被他人修改，请刷新后再保存",
                                      doctype=doc.doctype, name=doc.name)

@@ -2,6 +2,8 @@
 so no list, export or API read can ever return one."""
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -9,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 ADMIN = "Administrator"
 GUEST = "Guest"
 _hasher = PasswordHasher()
+_dummy: list[str] = []
 
 
 def auth_table(metadata: sa.MetaData | None = None) -> sa.Table:
@@ -43,6 +46,22 @@ def set_password(ctx, user: str, password: str, fieldname: str = "password", doc
     key = (table.c.doctype == doctype) & (table.c.name == user) & (table.c.fieldname == fieldname)
     if ctx.conn.execute(table.update().where(key).values(password=hashed)).rowcount == 0:
         ctx.conn.execute(table.insert().values(doctype=doctype, name=user, fieldname=fieldname, password=hashed))
+    if doctype == "User" and fieldname == "password":
+        from . import auth
+
+        auth.end_other_sessions(ctx, user)  # a new password ends the user's other sessions at once
+
+
+def verify_dummy(password: str) -> bool:
+    """Spend what a real verification spends, for a login without a user or without a password,
+    so that refusing an unknown user takes as long as refusing a wrong password. Always False."""
+    if not _dummy:
+        _dummy.append(_hasher.hash(secrets.token_hex(16)))
+    try:
+        _hasher.verify(_dummy[0], password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False
 
 
 def check_password(ctx, user: str, password: str, fieldname: str = "password", doctype: str = "User") -> bool:
@@ -50,7 +69,7 @@ def check_password(ctx, user: str, password: str, fieldname: str = "password", d
     stored = ctx.conn.execute(sa.select(table.c.password).where(table.c.doctype == doctype, table.c.name == user,
                                                                  table.c.fieldname == fieldname)).scalar()
     if not stored:
-        return False
+        return verify_dummy(password)
     try:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -37,14 +37,36 @@ def coerce_values(doc) -> None:
         except (ValueError, TypeError, ArithmeticError):
             raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值 “{_show(raw)}” 无效",
                                   field=f.fieldname, value=raw) from None
-        if f.fieldtype in ("Data", "Link", "Dynamic Link", "Select", "Read Only", "Password") and value is not None:
-            limit = f.length or 140
-            if len(value) > limit:
-                raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值过长（{len(value)} 字，最多 {limit} 字）",
-                                      field=f.fieldname, value=raw)
+        check_length(doc, f, value)
         if f.non_negative and value is not None and value < 0:
             raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 不能为负数（{value}）", field=f.fieldname)
         doc.set(f.fieldname, value)
+
+
+def check_length(doc, f, value) -> None:
+    """A value within what its column holds on both databases (fieldtypes.length_limit, an Int's
+    BIGINT range): more is refused naming the field — never cut short by the database."""
+    if isinstance(value, int) and not isinstance(value, bool) and f.fieldtype == "Int":
+        low, high = fieldtypes.INT_RANGE
+        if not low <= value <= high:
+            raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值超出整数范围（{low} 至 {high}）",
+                                  field=f.fieldname)
+        return
+    if not isinstance(value, str):
+        return
+    limit = fieldtypes.length_limit(f)
+    if limit is None:
+        return
+    most, unit = limit
+    if unit == "chars":
+        if len(value) > most:
+            raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值过长（{len(value)} 字，最多 {most} 字）",
+                                  field=f.fieldname)
+        return
+    size = len(value.encode("utf-8"))
+    if size > most:
+        raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的内容过长（{size} 字节，最多 {most} 字节，"
+                              f"约 {most // 3} 个汉字）", field=f.fieldname)
 
 
 def missing_mandatory(doc) -> list[str]:
@@ -135,6 +157,7 @@ def fetch_linked_values(doc) -> None:
                     value = f.kind.coerce(value, f)
                 except (fieldtypes.FieldValueError, ValueError):
                     value = str(value)
+            check_length(doc, f, value)  # a longer source field must not be cut short here
             doc.set(f.fieldname, value)
 
 

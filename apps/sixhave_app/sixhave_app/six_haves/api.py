@@ -357,9 +357,9 @@ def upload_district_scores(ctx, file_url=None, __files=None, **kwargs) -> dict:
 
     upload = (__files or {}).get("file")
     if upload is not None:
-        data = upload.file.read(50 * 1024 * 1024 + 1)
-        if len(data) > 50 * 1024 * 1024:
-            raise ValidationError("文件过大（最大 50 MB）", field="file")
+        from sixhave_app.engine import files
+
+        data = files.read_upload(ctx.site, upload)
     elif file_url:
         from sixhave_app.core.doctype.data_import.data_import import file_bytes
 

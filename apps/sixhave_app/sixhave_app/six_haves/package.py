@@ -8,7 +8,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from sixhave_app.engine import excel, jobs, permissions, print_jobs
+from sixhave_app.engine import excel, files, jobs, permissions, print_jobs
 from sixhave_app.engine.errors import DoesNotExistError
 
 SUMMARY_HEADERS = [("party_org", "党组织", 30), ("org", "所属组织", 16), ("sector", "领域", 10),
@@ -55,13 +55,9 @@ def _attachments(ctx, doctype: str, name: str) -> list[tuple[str, Path]]:
         if f.fieldtype in ("Attach", "Attach Image") and doc.get(f.fieldname):
             urls.add(doc.get(f.fieldname))
     for url in sorted(u for u in urls if u):
-        private = url.startswith("/private/files/")
-        if not (private or url.startswith("/files/")):
-            continue
-        base = (ctx.site.path / ("private" if private else "public") / "files").resolve()
-        path = (base / url.split("/files/", 1)[1]).resolve()
-        if base in path.parents and path.is_file():
-            found[path.name.split("-", 1)[-1] if "-" in path.name else path.name] = path
+        path = files.path_of(ctx.site, url)
+        if path is not None and files.may_read(ctx, url):
+            found[files.display_name(ctx, url, path)] = path
     return sorted(found.items())
 
 
@@ -81,7 +77,7 @@ def build(ctx, job, district: str, year: int) -> dict:
     attached = {name: _attachments(ctx, "Demonstration Application", name) for name in applications}
     total = len(assessments) + len(applications) + sum(len(v) for v in attached.values()) + 1
     done = 0
-    file_name = jobs.safe_filename(f"{district}{year}年六有一提升申报材料.zip")
+    file_name = files.safe_filename(f"{district}{year}年六有一提升申报材料.zip")
     with zipfile.ZipFile(job.result_path(file_name), "w", zipfile.ZIP_DEFLATED) as archive:
         for name in assessments:
             archive.writestr(f"达标自评表/{print_jobs.pdf_name(ctx, 'Self Assessment', name)}",
@@ -89,11 +85,11 @@ def build(ctx, job, district: str, year: int) -> dict:
             done += 1
             job.progress(done, total, note="达标自评表")
         for name in applications:
-            folder = f"示范党支部创建申报表/{jobs.safe_filename(print_jobs.pdf_name(ctx, 'Demonstration Application', name)[:-4])}"
+            folder = f"示范党支部创建申报表/{files.safe_filename(print_jobs.pdf_name(ctx, 'Demonstration Application', name)[:-4])}"
             archive.writestr(f"{folder}/申报表.pdf", print_jobs.render_pdf(ctx, "Demonstration Application", name))
             done += 1
             for file_name_in, path in attached[name]:
-                archive.write(path, f"{folder}/附件/{jobs.safe_filename(file_name_in)}")
+                archive.write(path, f"{folder}/附件/{files.safe_filename(file_name_in)}")
                 done += 1
             job.progress(done, total, note="示范党支部创建申报表")
         summary = job.result_path("summary.xlsx")

@@ -102,6 +102,8 @@ def set_value(ctx, doctype, name, fieldname, value=None, **kwargs) -> dict:
     _exists(ctx, doctype)
     values = parse_json_arg(fieldname, "fieldname")
     if not isinstance(values, dict):
+        if not isinstance(fieldname, str):
+            raise ValidationError("参数 fieldname 应为字段名，或 {字段名: 值} 的 JSON 对象", field="fieldname")
         values = {fieldname: value}
     return resource.update_document(ctx, doctype, name, values)
 
@@ -141,8 +143,12 @@ def save(ctx, doc=None, **kwargs) -> dict:
 @whitelist(methods=("POST", "PUT"))
 def bulk_update(ctx, docs=None, **kwargs) -> dict:
     docs = parse_json_arg(docs, "docs")
+    if docs in (None, ""):
+        docs = []
+    if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
+        raise ValidationError("参数 docs 应为单据（JSON 对象）的列表", field="docs")
     failed = []
-    for doc in docs or []:
+    for doc in docs:
         data = dict(doc)
         try:
             resource.update_document(ctx, data.pop("doctype"), data.pop("docname", data.get("name")), data)

@@ -350,7 +350,7 @@ def search(ctx, txt=None, limit=None, **kwargs) -> list:
 @whitelist(methods=("POST",))
 def update_password(ctx, new_password=None, old_password=None, logout_all_sessions=None, key=None, **kwargs) -> dict:
     """Frappe's `frappe.core.doctype.user.user.update_password`, for the signed-in user: the
-    old password is required; other sessions of the user end."""
+    old password is required; other sessions of the user end (`users.set_password`)."""
     from .. import auth
 
     if ctx.user in (users.GUEST, None):
@@ -364,15 +364,8 @@ def update_password(ctx, new_password=None, old_password=None, logout_all_sessio
         raise ValidationError("新密码不能与原密码相同", field="new_password")
     if not (any(c.isalpha() for c in new_password) and any(c.isdigit() for c in new_password)):
         raise ValidationError("新密码须同时包含字母和数字", field="new_password")
-    users.set_password(ctx, ctx.user, new_password)
+    users.set_password(ctx, ctx.user, new_password)  # ends the user's other sessions, keeps this one
     caller = ctx.flags.get("caller")
-    current = caller.session.sid if caller is not None and caller.session is not None else None
-    table = ctx.site.system["tabSessions"]
-    import sqlalchemy as sa
-
-    for sid in ctx.conn.execute(sa.select(table.c.sid).where(table.c.user == ctx.user)).scalars().all():
-        if sid != current:
-            auth.delete_session(ctx, sid)
     auth.log_activity(ctx, user=ctx.user, status="Success", ip=caller.ip if caller else None,
                       subject=f"{ctx.user} 修改密码", operation="Login")
     return {"message": "密码已修改"}

@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from urllib.parse import quote
 
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
-from .. import data_export, excel, jobs, permissions
+from .. import data_export, excel, files, jobs, permissions
 from ..errors import DoesNotExistError, PermissionError, ValidationError
 from .request import parse_json_arg, truthy
 from .responses import Reply
@@ -22,12 +21,12 @@ _QUALIFIED = re.compile(r"^`?tab([^`.]+)`?\.`?([a-zA-Z0-9_]+)`?$")
 
 
 def _attachment(content: bytes, filename: str, media: str) -> Reply:
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
-    return Reply(response=Response(content, media_type=media, headers=headers))
+    return Reply(response=Response(content, media_type=media, headers=files.download_headers(filename)))
 
 
 def file_reply(path: str, filename: str, media: str, *, remove: bool = True) -> Reply:
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+    """A file made for this request, sent as a download under a safe name (files.content_disposition)."""
+    headers = files.download_headers(filename)
     task = BackgroundTask(os.unlink, path) if remove else None
     return Reply(response=FileResponse(path, media_type=media, headers=headers, background=task))
 
@@ -72,7 +71,7 @@ def export_query(ctx, doctype=None, fields=None, filters=None, order_by=None, fi
     permissions.check(ctx, doctype, "export")
     chosen, children = export_fields(doctype, fields)
     filters = parse_json_arg(filters, "filters")
-    name = jobs.safe_filename(title or meta.display_name)
+    name = files.safe_filename(title or meta.display_name)
     kind = str(file_format_type or "Excel").lower()
     if kind not in ("excel", "xlsx", "csv"):
         raise ValidationError("file_format_type 应为 Excel 或 CSV", field="file_format_type")
@@ -99,7 +98,7 @@ def start_export(ctx, doctype=None, fields=None, filters=None, order_by=None, ch
     meta = ctx.meta(doctype)
     permissions.check(ctx, doctype, "export")
     chosen, children = export_fields(doctype, fields)
-    file_name = jobs.safe_filename(file_name or meta.display_name)
+    file_name = files.safe_filename(file_name or meta.display_name)
     file_name = file_name if file_name.lower().endswith(".xlsx") else file_name + ".xlsx"
     name = jobs.enqueue(ctx, "sixhave_app.engine.data_export.export_job", queue="long",
                         job_title=f"导出{meta.display_name}", reference=("DocType", doctype), doctype=doctype,
@@ -131,16 +130,12 @@ def start_pdf_batch(ctx, doctype=None, names=None, filters=None, file_name=None,
 def table_file(name: str, columns: list[tuple[str, str]], rows: list[dict], file_format_type="Excel") -> Reply:
     """Rows already in memory (a report's answer) as the file an official downloads: Excel with
     typed, never-formula cells, or CSV (UTF-8 with BOM, formula-like text prefixed)."""
-    import csv
     import io
 
     kind = str(file_format_type or "Excel").lower()
     if kind == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([label for _, label in columns])
-        for row in rows:
-            writer.writerow(["" if row.get(k) is None else _csv_cell(excel.cell_value(row.get(k))) for k, _ in columns])
+        excel.write_csv(buffer, [label for _, label in columns], ([row.get(k) for k, _ in columns] for row in rows))
         return _attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
     if kind not in ("excel", "xlsx"):
         raise ValidationError("file_format_type 应为 Excel 或 CSV", field="file_format_type")
@@ -152,7 +147,7 @@ def child_export(ctx, child: str, fields, filters, order_by, file_format_type, t
     chosen = export_fields(child, fields)[0] or [f.fieldname for f in meta.data_fields if f.in_list_view]
     rows = child_rows(ctx, child, chosen, parse_json_arg(filters, "filters"), order_by, parent_doctype)
     columns = [(k, meta.label_of(k)) for k in chosen]
-    return table_file(jobs.safe_filename(title or meta.display_name), columns, rows, file_format_type)
+    return table_file(files.safe_filename(title or meta.display_name), columns, rows, file_format_type)
 
 
 def parent_doctype_of(ctx, child: str, given: str | None = None) -> str:
@@ -200,6 +195,3 @@ def _as_list(filters) -> list:
                 for k, v in filters.items()]
     return list(filters)
 
-
-def _csv_cell(value):
-    return "'" + value if isinstance(value, str) and excel.is_formula_like(value) else value

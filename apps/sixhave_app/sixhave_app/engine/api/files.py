@@ -1,93 +1,77 @@
-"""Uploads (Frappe's `upload_file`, multipart, attached to a document field) and file serving:
-public files to anyone, private files to those who may read the document they belong to."""
+"""Uploads (Frappe's `upload_file`, multipart, attached to a document field; private unless the
+client asks otherwise) and file serving. Every rule — names, limits, who may read, the headers —
+is in engine/files.py; this module only speaks HTTP."""
 from __future__ import annotations
-
-import hashlib
-import mimetypes
-import re
-import secrets
-from pathlib import Path
 
 from starlette.responses import FileResponse
 
-from .. import permissions
+from .. import files, permissions, users
 from ..errors import DoesNotExistError, PermissionError, ValidationError
 from .request import truthy
 from .responses import Reply
 from .whitelist import whitelist
-
-MAX_BYTES = 25 * 1024 * 1024
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-
-
-def _folder(ctx, private: bool) -> Path:
-    folder = ctx.site.path / ("private" if private else "public") / "files"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _safe_name(name: str) -> str:
-    name = Path(name or "file").name
-    stem, dot, ext = name.rpartition(".")
-    stem = _UNSAFE.sub("_", stem if dot else name).strip("._") or "file"
-    ext = _UNSAFE.sub("", ext) if dot else ""
-    return f"{stem}.{ext}" if ext else stem
 
 
 @whitelist(methods=("POST",))
 def upload_file(ctx, doctype=None, docname=None, fieldname=None, is_private=None, folder="Home",
                 file_url=None, file_name=None, __files=None, **kwargs) -> dict:
     upload = (__files or {}).get("file")
-    private = truthy(is_private, False)
+    private = truthy(is_private, True)
     target = None
     if doctype and docname:
+        if not isinstance(doctype, str) or not ctx.site.metas.exists(doctype):
+            raise DoesNotExistError(f"DocType “{doctype}” 不存在")
         target = ctx.get_doc(doctype, docname)  # 404 when out of scope
         permissions.check(ctx, doctype, "write", target)
         if fieldname and not target.meta.has_field(fieldname):
-            raise ValidationError(f"{target.meta.display_name} 没有字段 “{fieldname}”")
+            raise ValidationError(f"{target.meta.display_name} 没有字段 “{fieldname}”", field="fieldname")
+    elif doctype or docname:
+        raise ValidationError("附加文件须同时指定 doctype 和 docname", field="docname")
     if upload is None and not file_url:
-        raise ValidationError("请选择要上传的文件（表单字段 file）")
+        raise ValidationError("请选择要上传的文件（表单字段 file）", field="file")
+    stored = None
     if upload is not None:
-        content = upload.file.read(MAX_BYTES + 1)
-        if len(content) > MAX_BYTES:
-            raise ValidationError(f"文件过大（最大 {MAX_BYTES // 1024 // 1024} MB）")
-        name = _safe_name(file_name or upload.filename)
-        stored = f"{secrets.token_hex(4)}-{name}"
-        (_folder(ctx, private) / stored).write_bytes(content)
-        url = ("/private/files/" if private else "/files/") + stored
-        size, digest = len(content), hashlib.sha256(content).hexdigest()
+        name = files.safe_filename(file_name or upload.filename)
+        url, size, digest = files.store(ctx, upload, name, private=private)
+        stored = files.path_of(ctx.site, url)
     else:
-        url, size, digest, name = file_url, 0, None, _safe_name(file_name or file_url.rsplit("/", 1)[-1])
-    file_doc = ctx.new_doc("File", file_name=name, file_url=url, is_private=int(private), file_size=size,
-                           content_hash=digest, folder=folder, attached_to_doctype=doctype,
-                           attached_to_name=docname, attached_to_field=fieldname)
-    file_doc.flags.ignore_permissions = True  # permitted by the write right on the document above
-    file_doc.insert()
-    if target is not None and fieldname:
-        target.set(fieldname, url)
-        target.save()
+        if not isinstance(file_url, str):
+            raise ValidationError("file_url 应为文本", field="file_url")
+        files.check_registration(ctx, file_url)
+        url, size, digest = file_url, 0, None
+        name = files.safe_filename(file_name or file_url.rsplit("/", 1)[-1])
+        private = files.is_private(url)
+    try:
+        file_doc = ctx.new_doc("File", file_name=name, file_url=url, is_private=int(private), file_size=size,
+                               content_hash=digest, folder=folder, attached_to_doctype=doctype or None,
+                               attached_to_name=docname or None, attached_to_field=fieldname or None)
+        file_doc.flags.ignore_permissions = True  # permitted by the write right on the document above
+        file_doc.flags.stored_now = stored is not None
+        file_doc.insert()
+        if target is not None and fieldname:
+            target.set(fieldname, url)
+            target.save()
+    except BaseException:
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        raise
     return file_doc.as_dict()
 
 
 def _serve(ctx, caller, private: bool) -> Reply:
-    relative = caller.request.path_params["path"]
-    folder = _folder(ctx, private).resolve()
-    path = (folder / relative).resolve()
-    if folder not in path.parents or not path.is_file():
+    url = ("/private/files/" if private else "/files/") + caller.request.path_params["path"]
+    if private and ctx.user in (None, users.GUEST):
+        raise PermissionError("请先登录后再查看此文件")
+    if not files.may_read(ctx, url):  # asked first: a refusal says nothing of whether the file exists
+        raise PermissionError("没有权限查看此文件")
+    path = files.path_of(ctx.site, url)
+    if path is None:
         raise DoesNotExistError("文件不存在")
+    media = files.media_type(path.name)
+    headers = files.download_headers(files.display_name(ctx, url, path), inline=media in files.INLINE_SAFE)
     if private:
-        url = "/private/files/" + relative
-        rows = ctx.get_list("File", filters={"file_url": url}, fields=["attached_to_doctype", "attached_to_name", "owner"],
-                            ignore_permissions=True, limit_page_length=1)
-        if not rows:
-            raise DoesNotExistError("文件不存在")
-        row = rows[0]
-        if row["attached_to_doctype"] and row["attached_to_name"]:
-            ctx.get_doc(row["attached_to_doctype"], row["attached_to_name"])  # read right and scope
-        elif row["owner"] != ctx.user and ctx.user != "Administrator":
-            raise PermissionError("没有权限查看此文件")
-    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Reply(response=FileResponse(path, media_type=media))
+        headers["Cache-Control"] = "private, no-cache"
+    return Reply(response=FileResponse(path, media_type=media, headers=headers))
 
 
 def serve_public(ctx, caller) -> Reply:

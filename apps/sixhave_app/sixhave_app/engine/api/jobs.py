@@ -4,11 +4,10 @@ file is served to the job's owner alone."""
 from __future__ import annotations
 
 import mimetypes
-from urllib.parse import quote
 
 from starlette.responses import FileResponse
 
-from .. import jobs
+from .. import files, jobs
 from ..errors import DoesNotExistError, PermissionError, ValidationError
 from .responses import Reply
 from .whitelist import whitelist
@@ -50,5 +49,5 @@ def download(ctx, name=None, **kwargs) -> Reply:
     if not path.is_file():
         raise DoesNotExistError("结果文件已被清理，请重新运行任务")
     media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"}
+    headers = files.download_headers(path.name)
     return Reply(response=FileResponse(path, media_type=media, headers=headers))

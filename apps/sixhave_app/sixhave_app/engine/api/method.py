@@ -1,7 +1,7 @@
 """/api/method/<dotted.path> and the legacy /?cmd=<method>."""
 from __future__ import annotations
 
-from ..errors import PermissionError, ValidationError
+from ..errors import MethodNotAllowedError, PermissionError, ValidationError
 from .. import users
 from . import whitelist
 from .responses import Reply
@@ -13,7 +13,8 @@ def dispatch(ctx, caller, name: str | None = None) -> Reply:
     spec = getattr(fn, whitelist.MARK)
     verb = caller.request.method
     if verb not in spec["methods"]:
-        raise PermissionError(f"方法 “{name}” 不接受 {verb} 请求")
+        raise MethodNotAllowedError(f"方法 “{name}” 不接受 {verb} 请求（可用：{'、'.join(spec['methods'])}）",
+                                    allow=list(spec["methods"]))
     if ctx.user == users.GUEST and not spec["allow_guest"]:
         raise PermissionError(f"请先登录后再调用 “{name}”")
     args = dict(caller.args)

@@ -5,11 +5,10 @@ user's scope (out of scope: "does not exist"); what the template sees has no unr
 from __future__ import annotations
 
 import html as html_lib
-from urllib.parse import quote
 
 from starlette.responses import HTMLResponse, Response
 
-from .. import permissions, print_batch, print_formats, printing, reports
+from .. import files, permissions, print_batch, print_formats, printing, reports
 from ..errors import DoesNotExistError, SixhaveError, ValidationError
 from .request import parse_json_arg, truthy
 from .responses import Reply
@@ -17,7 +16,7 @@ from .whitelist import whitelist
 
 
 def attachment(content: bytes, filename: str, media: str) -> Reply:
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+    headers = files.download_headers(filename)
     return Reply(response=Response(content, media_type=media, headers=headers))
 
 
@@ -61,7 +60,7 @@ def _extra_args(kwargs: dict) -> dict:
 
 
 @whitelist(methods=("GET", "POST"))
-def download_multi_pdf(ctx, doctype=None, name=None, format=None, filters=None, output="pdf", no_letterhead=0,
+def download_multi_pdf(ctx, doctype=None, name: str | list | None = None, format=None, filters=None, output="pdf", no_letterhead=0,
                        letterhead=None, **kwargs) -> Reply:
     """Many documents in one PDF (Frappe's `name` is a JSON list) or, with output=zip, a zip of
     PDFs named by each document's title. `filters` may choose the documents instead of names."""

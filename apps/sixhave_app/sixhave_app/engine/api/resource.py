@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import paging, permissions
+from ..document import rows_of
 from ..errors import DoesNotExistError, PermissionError, ValidationError
 from ..meta import CHILD_COLUMNS, STANDARD_COLUMNS
 from .request import parse_json_arg, truthy
@@ -83,7 +84,7 @@ def update_document(ctx, doctype: str, name: str, data: dict) -> dict:
     for tf in doc.meta.table_fields:
         if tf.fieldname in data:  # child rows are replaced by what the client sends
             rows = []
-            for row in data.pop(tf.fieldname) or []:
+            for row in rows_of(doc.meta, tf.fieldname, data.pop(tf.fieldname)):  # 417 unless rows of objects
                 rows.append({k: v for k, v in row.items() if k not in ("doctype", "parent", "parenttype", "parentfield")})
             doc.set(tf.fieldname, rows)
     doc.update(data)

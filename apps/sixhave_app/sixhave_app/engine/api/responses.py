@@ -11,7 +11,7 @@ import orjson
 from starlette.responses import Response
 
 from ..document import to_json_value
-from ..errors import SixhaveError
+from ..errors import BadRequestError, DoesNotExistError, MethodNotAllowedError, SixhaveError
 
 
 def decimal_json(value: Decimal) -> orjson.Fragment:
@@ -79,3 +79,32 @@ def error_body(exc: BaseException, *, show_traceback: bool) -> tuple[int, dict]:
     if isinstance(exc, SixhaveError) and exc.details.get("field"):
         body["field"] = exc.details["field"]
     return status, body
+
+
+# --------------------------------------------------------------------------- the HTTP edge
+# Errors raised before a handler runs (no route for the path, a verb the route does not take, a
+# body the form parser cannot read) get the same envelope and a Chinese message as every other.
+_VERB_NAMES = {"GET": "读取(GET)", "POST": "提交(POST)", "PUT": "修改(PUT)", "DELETE": "删除(DELETE)",
+               "PATCH": "PATCH", "HEAD": "HEAD", "OPTIONS": "OPTIONS"}
+
+
+def edge_error(request, status: int, headers: dict | None = None) -> SixhaveError:
+    path = request.url.path
+    if status == 404:
+        return DoesNotExistError(f"地址 “{path}” 不存在")
+    if status == 405:
+        allowed = (headers or {}).get("Allow") or (headers or {}).get("allow") or ""
+        verbs = "、".join(v.strip() for v in allowed.split(",") if v.strip())
+        tail = f"（可用：{verbs}）" if verbs else ""
+        return MethodNotAllowedError(f"地址 “{path}” 不接受 {_VERB_NAMES.get(request.method, request.method)} 请求{tail}")
+    error = BadRequestError("请求内容过大" if status == 413 else f"请求格式无效，无法读取（HTTP {status}）")
+    if 400 < status < 500:
+        error.http_status = status  # keep the status the edge chose (413, 415…)
+    return error
+
+
+async def http_exception_handler(request, exc) -> Response:
+    headers = dict(getattr(exc, "headers", None) or {})
+    status, body = error_body(edge_error(request, exc.status_code, headers), show_traceback=False)
+    keep = {k: v for k, v in headers.items() if k.lower() == "allow"}
+    return JSONReply(body, status, headers=keep or None)

@@ -10,7 +10,7 @@ from .whitelist import whitelist
 
 
 def session_cookies(ctx, session: auth.Session) -> dict:
-    max_age = int(float(ctx.site.config.get("session_expiry_hours", 12)) * 3600)
+    max_age = int(auth.max_age(ctx.site).total_seconds())
     system = session.data.get("user_type", "System User") == "System User"
     return {"sid": (session.sid, True, max_age),
             "user_id": (quote(session.user), False, max_age),
@@ -33,8 +33,9 @@ def login(ctx, usr: str | None = None, pwd: str | None = None, **kwargs) -> Repl
                  extra={"home_page": "/app", "full_name": session.data.get("full_name")})
 
 
-@whitelist(methods=("GET", "POST"), allow_guest=True)
+@whitelist(methods=("POST",), allow_guest=True)
 def logout(ctx, **kwargs) -> Reply:
+    """POST only: a link or an image on another page must not sign anyone out."""
     caller = ctx.flags.get("caller")
     if caller and caller.session:
         auth.delete_session(ctx, caller.session.sid)
@@ -53,7 +54,7 @@ def ping(ctx) -> str:
     return "pong"
 
 
-@whitelist(methods=("POST", "GET"))
+@whitelist(methods=("POST",))
 def generate_keys(ctx, user: str | None = None) -> dict:
     """A new API secret for `user` (an administrator's act, or a user's own)."""
     user = user or ctx.user

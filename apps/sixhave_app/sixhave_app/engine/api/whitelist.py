@@ -3,7 +3,6 @@ itself; there is no registry to fill at import time."""
 from __future__ import annotations
 
 import importlib
-import inspect
 from typing import Callable
 
 from ..errors import DoesNotExistError, PermissionError
@@ -94,12 +93,9 @@ def resolve(site, name: str) -> Callable:
 
 
 def call(fn: Callable, ctx, args: dict):
-    """Call with the arguments the function accepts (all of them if it takes **kwargs)."""
-    signature = inspect.signature(fn)
-    params = list(signature.parameters.values())[1:]  # the first is the Context
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        kwargs = {k: v for k, v in args.items() if k not in ("cmd",)}
-    else:
-        names = {p.name for p in params}
-        kwargs = {k: v for k, v in args.items() if k in names}
-    return fn(ctx, **kwargs)
+    """Call with the arguments the function accepts (all of them if it takes **kwargs), each
+    checked against its declared type first (`arguments.bind`): a missing required argument or a
+    value of the wrong shape is a 417 naming the argument, never a TypeError inside."""
+    from . import arguments
+
+    return fn(ctx, **arguments.bind(fn, args))

@@ -10,8 +10,9 @@ from .whitelist import whitelist
 
 def _doc_ref(doc) -> tuple[str, str, dict]:
     data = parse_json_arg(doc, "doc")
-    if not isinstance(data, dict) or not data.get("doctype") or not data.get("name"):
-        raise ValidationError("参数 doc 应为含 doctype 和 name 的单据（JSON）")
+    if not isinstance(data, dict) or not isinstance(data.get("doctype"), str) or not data.get("doctype") \
+            or not isinstance(data.get("name"), (str, int)) or data.get("name") in ("", True, False):
+        raise ValidationError("参数 doc 应为含 doctype 和 name（文本）的单据（JSON）", field="doc")
     return data["doctype"], data["name"], data
 
 
@@ -45,6 +46,8 @@ def bulk_workflow_approval(ctx, docnames=None, doctype=None, action=None, commen
         names = [n.strip() for n in names.split(",") if n.strip()]
     if not doctype or not action or not names:
         raise ValidationError("请指定 doctype、action 和单据列表 docnames")
+    if not isinstance(names, list) or not all(isinstance(n, (str, int)) and not isinstance(n, bool) for n in names):
+        raise ValidationError("参数 docnames 应为单据名称（文本）的列表", field="docnames")
     return workflow_queue.batch_apply(ctx, doctype, list(names), action, comment=comment, next_state=next_state)
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 import tempfile
 
-import sqlalchemy as sa
 
 from sixhave_app.engine import data_import as importer
-from sixhave_app.engine import import_template, jobs, permissions
+from sixhave_app.engine import files, import_template, jobs, limits, permissions
 from sixhave_app.engine.api.export import XLSX, file_reply
 from sixhave_app.engine.api.request import parse_json_arg, truthy
 from sixhave_app.engine.api.whitelist import whitelist
@@ -44,22 +43,12 @@ def _own(ctx, name) -> Document:
 
 
 def file_bytes(ctx, url: str, data_import: str | None = None) -> bytes:
-    """The uploaded workbook: a File the user uploaded or that is attached to this Data Import."""
+    """The uploaded workbook, for a user who may read it (engine/files.py: the File's own rule —
+    attached to this Data Import, or the user's own upload), within the upload size limit."""
     if not url or not isinstance(url, str):
         raise ValidationError("请先上传要导入的 Excel 文件", field="import_file")
-    table = ctx.table("File")
-    rows = ctx.conn.execute(sa.select(table.c.owner, table.c.attached_to_doctype, table.c.attached_to_name)
-                            .where(table.c.file_url == url)).all()
-    allowed = any(r.owner == ctx.user or (r.attached_to_doctype == DOCTYPE and r.attached_to_name == data_import)
-                  for r in rows) or (rows and "System Manager" in ctx.roles)
-    if not allowed:
-        raise DoesNotExistError("导入文件不存在或不是您上传的", field="import_file")
-    private = url.startswith("/private/files/")
-    base = (ctx.site.path / ("private" if private else "public") / "files").resolve()
-    path = (base / url.split("/files/", 1)[1]).resolve()
-    if base not in path.parents or not path.is_file():
-        raise DoesNotExistError("导入文件不存在", field="import_file")
-    return path.read_bytes()
+    return files.read_bytes(ctx, url, max_bytes=limits.setting(ctx.site, "max_file_size"),
+                            missing="导入文件不存在或不是您可以读取的文件", field="import_file")
 
 
 @whitelist(methods=("GET", "POST"))
@@ -79,7 +68,7 @@ def download_template(ctx, doctype=None, export_fields=None, export_records="bla
     except BaseException:
         os.unlink(path)
         raise
-    return file_reply(path, f"{jobs.safe_filename(meta.display_name)}导入模板.xlsx", XLSX)
+    return file_reply(path, f"{files.safe_filename(meta.display_name)}导入模板.xlsx", XLSX)
 
 
 @whitelist(methods=("GET", "POST"))

@@ -1,4 +1,6 @@
-from sixhave_app.engine import customize, users
+import sqlalchemy as sa
+
+from sixhave_app.engine import auth, customize, users
 from sixhave_app.engine.document import Document
 
 
@@ -19,13 +21,33 @@ class User(Document):
         self.set("new_password", None)
         if password:
             self.flags.new_password = password
+        self.flags.end_sessions = not self.is_new() and self._loses_access()
+
+    def _loses_access(self) -> bool:
+        """Disabled now, or a role fewer than what is stored: the user's sessions must end."""
+        ctx = self.ctx
+        stored = ctx.conn.execute(sa.select(ctx.table("User").c.enabled).where(ctx.table("User").c.name == self.name)).first()
+        if stored is None:
+            return False
+        if stored.enabled and not self.enabled:
+            return True
+        has_role = ctx.table("Has Role")
+        before = set(ctx.conn.execute(sa.select(has_role.c.role).where(has_role.c.parent == self.name,
+                                                                        has_role.c.parenttype == "User")).scalars())
+        return bool(before - {row.role for row in self.roles})
 
     def on_update(self):
         customize.bump_version(self.ctx, "perm")  # roles or enabled may have changed
         password = getattr(self.flags, "new_password", None)
         if password:
-            users.set_password(self.ctx, self.name, password)
+            users.set_password(self.ctx, self.name, password)  # ends the user's other sessions
             self.flags.new_password = None
+        if getattr(self.flags, "end_sessions", False):
+            auth.end_other_sessions(self.ctx, self.name)
+            self.flags.end_sessions = False
+
+    def on_trash(self):
+        auth.clear_user_sessions(self.ctx, self.name)
 
 
 def users_duplicate_role(doc, role):
