@@ -204,6 +204,7 @@ class Hooks:
         self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
         self.module_labels: dict[str, str] = {}  # module → its label in the desk's sidebar
         self.desk_sections: dict[str, list[str]] = {}  # sidebar group label → DocTypes, in order
+        self.studio_tools: dict[str, str] = {}  # the desk's studio: tool → the DocType whose write right opens it
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -239,6 +240,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
                 hooks.scheduler_events.setdefault(event, []).extend(targets)
         hooks.module_labels.update(getattr(module, "module_labels", {}))
         hooks.desk_sections.update(getattr(module, "desk_sections", {}))
+        hooks.studio_tools.update(getattr(module, "studio_tools", {}))
     return hooks
 
 
@@ -289,10 +291,9 @@ class Site:
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)
-        from . import about, permissions, trash, versioning, workflow, workflow_queue
+        from . import permissions, trash, versioning, workflow, workflow_queue
 
         permissions.install(self)
-        about.install(self)
         workflow.install(self)
         workflow_queue.install(self)
         versioning.install(self)

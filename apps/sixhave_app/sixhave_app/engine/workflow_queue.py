@@ -53,14 +53,20 @@ def is_return(wf, from_state: str, to_state: str) -> bool:
 
 
 def deadline_for(ctx, wf, doc, state: str) -> dt.date | None:
+    """The earlier of the state's phase deadline (the apps' hooks) and the shortest time limit
+    (deadline_days) of the transitions out of the state, counted from today."""
     spec = wf.state(state)
-    if spec is None or not spec.phase:
-        return None
-    for hook in ctx.site.hooks.workflow_deadline:
-        value = hook(ctx, doc, spec.phase)
-        if value:
-            return value
-    return None
+    found = []
+    days = [t.deadline_days for t in wf.outgoing(state) if t.deadline_days]
+    if days:
+        found.append(ctx.today() + dt.timedelta(days=min(days)))
+    if spec is not None and spec.phase:
+        for hook in ctx.site.hooks.workflow_deadline:
+            value = hook(ctx, doc, spec.phase)
+            if value:
+                found.append(value)
+                break
+    return min(found) if found else None
 
 
 # --------------------------------------------------------------------------- 待办 / 已办
