@@ -228,14 +228,19 @@ def _scope_allowed_orgs(ctx, wf: Definition, level: str, org_values: list[str]) 
         # a user without a unit is not limited to one, unless all their roles are scope-restricted
         return set() if permissions.is_strict(ctx) else set(org_values)
     tree = ctx.table(tree_doctype)
-    doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
-    # one query: the document's ancestor-or-self at the named level, inside one of my units
-    stmt = (sa.select(sa.distinct(doc_node.c.name))
-            .select_from(doc_node.join(anchor, sa.and_(anchor.c.lft <= doc_node.c.lft, anchor.c.rgt >= doc_node.c.rgt,
-                                                        anchor.c[wf.scope_level_field] == level))
-                         .join(held, sa.and_(held.c.lft <= anchor.c.lft, held.c.rgt >= anchor.c.rgt)))
-            .where(doc_node.c.name.in_(org_values), held.c.name.in_([r.for_value for r in rules])))
-    return set(ctx.conn.execute(stmt).scalars())
+    key = ("workflow_scope", tree_doctype, wf.scope_level_field, level, tuple(r.for_value for r in rules))
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None or cached[0] is not tree:  # built once per rules (kept until the perm/meta version moves)
+        doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
+        # one query: the document's ancestor-or-self at the named level, inside one of my units
+        stmt = (sa.select(sa.distinct(doc_node.c.name))
+                .select_from(doc_node.join(anchor, sa.and_(anchor.c.lft <= doc_node.c.lft, anchor.c.rgt >= doc_node.c.rgt,
+                                                            anchor.c[wf.scope_level_field] == level))
+                             .join(held, sa.and_(held.c.lft <= anchor.c.lft, held.c.rgt >= anchor.c.rgt)))
+                .where(doc_node.c.name.in_(sa.bindparam("org_values", expanding=True)),
+                       held.c.name.in_([r.for_value for r in rules])))
+        cached = ctx.site.perm_cache[key] = (tree, stmt)
+    return set(ctx.conn.execute(cached[1], {"org_values": list(org_values)}).scalars())
 
 
 def condition_helpers(ctx) -> dict:
