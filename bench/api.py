@@ -42,7 +42,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
-from sixhave_app.engine import auth
+from sixhave_app.engine import analyze as planner_statistics, auth
 from sixhave_app.engine.site import Site, drop_database
 from sixhave_app.engine.sites import new_site
 
@@ -178,13 +178,7 @@ def analyze(site: Site) -> None:
     """Planner statistics, as a table that has lived in production has them: MariaDB computes
     InnoDB's in the background some time after a bulk load (until then it may plan a full scan),
     SQLite only on ANALYZE. Done explicitly, so that every run plans with the same statistics."""
-    with site.engine.connect() as conn:
-        if site.backend == "sqlite":
-            conn.exec_driver_sql("ANALYZE")
-        else:
-            for doctype in (DOCTYPE, "Org Unit"):
-                conn.exec_driver_sql(f"ANALYZE TABLE `{site.table(doctype).name}`").all()
-        conn.commit()
+    planner_statistics.run(site, [DOCTYPE, "Org Unit"])
 
 
 def make_user(site: Site, district: str) -> dict:
@@ -226,8 +220,9 @@ def sixhave_command() -> str:
 class Server:
     """`sixhave serve --workers N` in its own process group, stopped by that group's id."""
 
-    def __init__(self, sites_path: Path, site: str, workers: int, log: Path):
+    def __init__(self, sites_path: Path, site: str, workers: int, log: Path, env: dict | None = None):
         self.port = free_port()
+        self.env = env
         self.log = log
         self.cmd = [sixhave_command(), "--sites-path", str(sites_path), "--site", site, "serve",
                     "--port", str(self.port), "--workers", str(workers)]
@@ -239,7 +234,8 @@ class Server:
 
     def start(self, probe_path: str, headers: dict, timeout: float = 60) -> None:
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                         env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

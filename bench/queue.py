@@ -6,7 +6,8 @@ Setup (not measured): a city tree of 8 districts × 5 streets × 5 communities, 
 (through the document API), then 50,000 Self Assessments in mixed states with their queue items
 and a completed item each (bulk-loaded in SQLAlchemy Core). Measured: `workflow_queue.todo` for a
 district reviewer (counts per DocType and state plus the first page with the actions open on
-each item), each call in a fresh request context. Goal: ≤ 50 ms median.
+each item), each call in a fresh request context, interleaved call by call with the same statements
+run bare through a plain SQLAlchemy engine. Goal: ≤ 50 ms median and ≤ 1.5 × the bare SQL.
 """
 from __future__ import annotations
 
@@ -24,12 +25,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+import sqlalchemy as sa
+from sqlalchemy import event
 
-from sixhave_app.engine import workflow_queue
+from sixhave_app.engine import analyze, workflow_queue
 from sixhave_app.engine.site import drop_database
 from sixhave_app.engine.sites import new_site
 
 STATES = [("草稿", 0, 0.30), ("区级/单位审核", 0, 0.25), ("市级考评", 0, 0.15), ("达标", 1, 0.25), ("不达标", 1, 0.05)]
+GOAL_MS, GOAL_RATIO = 50, 1.5
 OPEN_ROLES = {"草稿": ["支部书记"], "区级/单位审核": ["区级审核员", "单位审核员"], "市级考评": ["市级审核员"]}
 
 
@@ -89,30 +93,56 @@ def build(site, docs: int, seed: int, console: Console) -> str:
                 progress.advance(task, len(batch_docs))
                 batch_docs, batch_actions, batch_roles = [], [], []
                 ctx.commit()
-    analyze(site, ["Self Assessment", "Workflow Action", "Workflow Action Permitted Role", "Org Unit"])
+    analyze.run(site, ["Self Assessment", "Workflow Action", "Workflow Action Permitted Role", "Org Unit"])
     return reviewer
 
 
-def analyze(site, doctypes: list[str]) -> None:
-    """Fresh planner statistics after a bulk load, as a database in use has them."""
-    with site.engine.begin() as conn:
-        if site.backend == "sqlite":
-            conn.exec_driver_sql("ANALYZE")
-        else:
-            q = conn.dialect.identifier_preparer.quote
-            conn.exec_driver_sql("ANALYZE TABLE " + ", ".join(q(site.table(d).name) for d in doctypes))
+def captured_statements(site, reviewer: str) -> list[tuple[str, object]]:
+    """The statements one todo() call runs, with their parameters, in order."""
+    seen = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    event.listen(site.engine, "before_cursor_execute", keep)
+    try:
+        with site.context(user=reviewer, write=False) as ctx:
+            workflow_queue.todo(ctx, page_length=20)
+    finally:
+        event.remove(site.engine, "before_cursor_execute", keep)
+    return seen
 
 
 def measure(site, reviewer: str, repeat: int) -> dict:
-    samples, result = [], None
-    for i in range(repeat + 10):
-        start = time.perf_counter()
+    """todo() in a fresh request context, and beside it, interleaved call by call, the same
+    statements run bare: a plain engine (no pre-ping, nothing of sixhave's), one connection
+    from its pool per call, each statement executed with its parameters and its rows fetched."""
+    samples, bare, result = [], [], None
+    for i in range(10):  # warm-up calls fill the meta and permission caches, as a running server has them
         with site.context(user=reviewer, write=False) as ctx:
-            result = workflow_queue.todo(ctx, page_length=20)
-        if i >= 10:  # warm-up calls fill the meta and permission caches, as a running server has them
-            samples.append((time.perf_counter() - start) * 1000)
+            workflow_queue.todo(ctx, page_length=20)
+    statements = captured_statements(site, reviewer)
+    plain = sa.create_engine(site.db_url, **({"connect_args": {"check_same_thread": False}}
+                                            if site.backend == "sqlite" else {"isolation_level": "READ COMMITTED"}))
+    try:
+        for i in range(repeat):
+            for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+                start = time.perf_counter()
+                if which == 0:
+                    with site.context(user=reviewer, write=False) as ctx:
+                        result = workflow_queue.todo(ctx, page_length=20)
+                    samples.append((time.perf_counter() - start) * 1000)
+                else:
+                    with plain.connect() as conn:
+                        for statement, parameters in statements:
+                            conn.exec_driver_sql(statement, parameters).all()
+                    bare.append((time.perf_counter() - start) * 1000)
+    finally:
+        plain.dispose()
     samples.sort()
+    bare.sort()
     return {"median": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1],
+            "bare": statistics.median(bare), "statements": len(statements),
             "total": result["total"], "page": len(result["items"]), "counts": result["counts"]}
 
 
@@ -124,7 +154,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mariadb-url", default=os.environ.get("SIXHAVE_BENCH_MARIADB", "mariadb+mariadbconnector://root@127.0.0.1:3306"))
     args = p.parse_args(argv)
-    console = Console()
+    console = Console() if os.isatty(1) else Console(width=170)
     root = Path(tempfile.mkdtemp(prefix="sixhave-bench-queue-"))
     name = uuid.uuid4().hex[:10]
     url = (f"{args.mariadb_url}/sixhave_bench_q_{name}" if args.backend == "mariadb" else f"sqlite:///{root / name / 'site.db'}")
@@ -139,14 +169,18 @@ def main(argv=None) -> int:
         drop_database(url)
         shutil.rmtree(root, ignore_errors=True)
     table = Table(title=f"待办队列：{args.docs:,} 份自评表（{args.backend}），区级审核员（区0）")
-    for column in ("backend", "median ms", "p95 ms", "items in queue", "page", "goal ≤ 50 ms"):
+    for column in ("backend", "median ms", "p95 ms", "same SQL bare, median ms", "÷ bare", "statements",
+                   "items in queue", "page", "goal ≤ 50 ms and ≤ 1.5× bare"):
         table.add_column(column)
-    ok = figures["median"] <= 50
-    table.add_row(args.backend, f"{figures['median']:.2f}", f"{figures['p95']:.2f}", f"{figures['total']:,}",
-                  str(figures["page"]), "[green]PASS[/]" if ok else "[red]MISS[/]")
+    ratio = figures["median"] / figures["bare"]
+    ok = figures["median"] <= GOAL_MS and ratio <= GOAL_RATIO
+    table.add_row(args.backend, f"{figures['median']:.2f}", f"{figures['p95']:.2f}", f"{figures['bare']:.2f}",
+                  f"{ratio:.2f}×", str(figures["statements"]), f"{figures['total']:,}", str(figures["page"]),
+                  "[green]PASS[/]" if ok else "[red]MISS[/]")
     console.print(table)
     console.print("counts:", ", ".join(f"{c['workflow_state']} {c['count']} (逾期 {c['overdue']})" for c in figures["counts"]))
-    return 0
+    console.print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { useSession } from './stores/session'
 import { onSessionExpired } from './api/client'
+import { studioFormsRoutes } from './studio/formsRoutes'
+import { studioRoutes } from './studio/routes'
 
 const Shell = () => import('./layout/DeskShell.vue')
 
@@ -20,6 +22,8 @@ export const routes = [
       // Import of Excel files and job progress come with the Excel/jobs work: the page says so plainly.
       { path: 'data-import', name: 'data-import', component: () => import('./pages/ImportView.vue') },
       { path: 'print/:doctype/:name(.*)', name: 'print', component: () => import('./pages/PrintView.vue') },
+      ...studioFormsRoutes,
+      ...studioRoutes,
       { path: ':doctype', name: 'list', component: () => import('./pages/ListView.vue') },
       { path: ':doctype/new', name: 'new', component: () => import('./pages/FormView.vue') },
       { path: ':doctype/:name(.*)', name: 'form', component: () => import('./pages/FormView.vue') },

@@ -80,6 +80,20 @@ def _report(failures: dict) -> str:
     return "\n".join(lines)
 
 
+def test_the_schema_describes_the_real_endpoints(api_schema):
+    labels = {op.label for op in _operations(api_schema)}
+    for label in ("GET /api/resource/Party Member", "POST /api/resource/Party Member",
+                  "PUT /api/resource/Party Member/{name}", "GET /api/method/frappe.client.get_list",
+                  "POST /api/method/frappe.client.insert", "POST /api/method/frappe.model.workflow.apply_workflow",
+                  "GET /api/method/frappe.desk.search.search_link", "GET /api/method/sixhave.workflow.todo"):
+        assert label in labels, label
+    listing = api_schema.raw_schema["paths"]["/api/resource/Party Member"]["get"]["parameters"]
+    filters = next(p for p in listing if p["name"] == "filters")
+    assert "application/json" in filters["content"]  # sent as JSON, typed per field
+    insert = api_schema.raw_schema["paths"]["/api/method/frappe.client.insert"]["post"]
+    assert "doc" in insert["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+
 def test_no_operation_answers_5xx_to_a_district_user(api_schema, world):
     operations = _operations(api_schema)
     assert len(operations) > 300  # every DocType's five operations and the methods

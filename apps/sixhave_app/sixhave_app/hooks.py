@@ -28,6 +28,19 @@ doc_events = {"*": {"validate": ["sixhave_app.six_haves.programme.guard_closed_y
 _CUSTOMISER = {"role": "市级管理员", "permlevel": 0, "read": 1, "write": 1, "create": 1, "delete": 1, "report": 1,
                "export": 1, "print": 1}
 permissions = {doctype: [_CUSTOMISER] for doctype in ("Custom Field", "Property Setter", "Workflow")}
+# The administrator's studio (issue 14): new DocTypes, the permission manager (role rights, user
+# scopes) and the history of studio changes. What a non-System Manager may not do even so (make a
+# System Manager, customise the engine's Core DocTypes) is engine/admin_guard.py's.
+permissions.update({doctype: [_CUSTOMISER] for doctype in ("DocType", "Custom DocPerm", "User Permission")})
+permissions["Customization Change"] = [{"role": "市级管理员", "permlevel": 0, "read": 1, "report": 1, "export": 1}]
+permissions["Role"] = [{"role": "市级管理员", "permlevel": 0, "read": 1, "report": 1}]  # to grant roles, one reads them
+# The studio (issue 14): the yearly template and the year are the app's own design tools, opened by
+# the write right on their DocTypes (the engine's: Workflow, Print Format — fixtures/custom_docperm.json).
+studio_tools = {"scoring_template": "Scoring Template", "programme_year": "Programme Year"}
+method_aliases_studio = {f"sixhave.studio.template.{name}": f"sixhave_app.six_haves.template_studio.{name}" for name in (
+    "rules", "status", "copy_to_year", "new_version", "publish", "export", "import_workbook")}
+method_aliases_studio.update({f"sixhave.studio.year.{name}": f"sixhave_app.six_haves.year_wizard.{name}"
+                              for name in ("state", "save")})
 
 # The app's methods, under short names: /api/method/sixhave.app.<name>
 method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (
@@ -40,6 +53,8 @@ method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for
 # Helpers the programme's print formats may call (engine/printing.py binds each to the printing user).
 print_helpers = {name: f"sixhave_app.six_haves.print_helpers.{name}" for name in (
     "org_path", "score_categories", "score_totals", "party_org_facts", "rectification_lists", "bonus_total")}
+
+method_aliases.update(method_aliases_studio)
 
 # A district's sheets of a year as one PDF or a zip (six_haves/printing.py).
 method_aliases.update({"sixhave.app.district_sheets": "sixhave_app.six_haves.printing.district_sheets"})

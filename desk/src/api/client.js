@@ -103,6 +103,8 @@ export const api = {
     form.append('is_private', isPrivate ? '1' : '0')
     return request('POST', '/api/method/upload_file', { form }).then((r) => r.message)
   },
+  // a multipart POST to a method (a file with fields), answered with its message
+  postForm(method, form) { return request('POST', `/api/method/${method}`, { form }).then((r) => r?.message) },
   async download(method, args, verb = 'POST') {
     // a file from a method (Excel export, PDF, template): fetched with the token, saved by the browser
     const url = `/api/method/${method}`

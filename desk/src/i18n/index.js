@@ -3,12 +3,13 @@
 import { createI18n } from 'vue-i18n'
 import zh from './zh-CN'
 import en from './en'
+import * as studioForms from './studioForms'
 
 export const i18n = createI18n({
   legacy: false,
   locale: 'zh',
   fallbackLocale: 'zh',
-  messages: { zh, en },
+  messages: { zh: { ...zh, studioForms: studioForms.zh }, en: { ...en, studioForms: studioForms.en } },
   missingWarn: false,
   fallbackWarn: false,
 })

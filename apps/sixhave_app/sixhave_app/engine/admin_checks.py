@@ -188,33 +188,49 @@ def _check_series(series: str, fields: set[str], label: str) -> None:
 
 # --------------------------------------------------------------------------- templates
 def _environment():
-    from jinja2.sandbox import SandboxedEnvironment
+    """The print sandbox (print_sandbox.py), with the pure helpers: one checker and one runtime
+    for every template an administrator writes — print formats, letter heads, workflow messages."""
+    from . import print_helpers, print_sandbox
 
-    return SandboxedEnvironment(autoescape=True)
+    return print_sandbox.PrintEnvironment(dict(print_helpers.PURE), dict(print_helpers.PURE))
+
+
+def _run(env, text: str, values: dict) -> str:
+    from . import print_sandbox
+
+    renderer = print_sandbox.Renderer(env, time_limit=2.0, size=1)
+    return renderer.render(renderer.template(("message", None), None, str(text), "通知模板"), {"doc": expressions._Doc(values)})
 
 
 def check_template(text: str, *, where: str, sample: dict) -> None:
-    """Compile in the sandbox and render with a sample document; refuse with the error."""
+    """The sandbox's check (print_sandbox.findings: syntax, imports, unsafe names and attributes,
+    unknown functions — each with its line), then a render with a sample document."""
     if not text or not str(text).strip():
         return
-    from jinja2 import TemplateError
+    from . import print_sandbox
+    from .errors import SixhaveError
 
+    env = _environment()
+    found = print_sandbox.problems(env, str(text), what="模板")
+    if found:
+        raise MetaError(f"{where}：模板有误（{'；'.join(found[:3])}）")
     try:
-        _environment().from_string(str(text)).render(doc=expressions._Doc(sample))
-    except TemplateError as exc:
-        raise MetaError(f"{where}：模板有误（{type(exc).__name__}：{exc}）") from None
-    except Exception as exc:  # noqa: BLE001 - a sandbox refusal or an error of the template's own making
+        _run(env, text, sample)
+    except SixhaveError as exc:
+        raise MetaError(f"{where}：模板在示例单据上出错（{exc.message}）") from None
+    except Exception as exc:  # noqa: BLE001 - an error of the template's own making
         raise MetaError(f"{where}：模板在示例单据上出错（{exc}）") from None
 
 
 def render(ctx, text: str, values: dict, *, item: str, fallback: str = "", reference=None) -> str:
     """Render an administrator's template; on any failure, record it and return `fallback`."""
     try:
-        return _environment().from_string(str(text)).render(doc=expressions._Doc(values))
+        return _run(_environment(), text, values)
     except Exception as exc:  # noqa: BLE001 - only this text is affected
         from . import error_log
 
-        error_log.record(ctx, item, f"{type(exc).__name__}: {exc}", reference_doctype=(reference or (None, None))[0],
+        error_log.record(ctx, item, f"{type(exc).__name__}: {getattr(exc, 'message', exc)}",
+                         reference_doctype=(reference or (None, None))[0],
                          reference_name=(reference or (None, None))[1])
         return fallback
 

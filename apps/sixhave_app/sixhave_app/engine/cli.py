@@ -210,6 +210,33 @@ def export_fixtures_cmd(obj, doctypes, folder):
     site.dispose()
 
 
+@main.command("import-fixtures")
+@click.argument("source", type=click.Path(exists=True))
+@click.pass_obj
+def import_fixtures_cmd(obj, source):
+    """从另一站点导出的定制（fixtures 目录、.zip 或 .json）导入本站点：逐条新增或更新，全部成功才写入。"""
+    from . import change_log, fixtures
+
+    site = _open(obj)
+    path = Path(source)
+    with site.context(ignore_permissions=True) as ctx:
+        if path.is_dir():
+            folder = path
+            rec = change_log.Recorder(ctx)
+            counts = fixtures.import_folder(ctx, folder, recorder=rec)
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                fixtures.unpack(path.read_bytes(), path.name, Path(tmp))
+                rec = change_log.Recorder(ctx)
+                counts = fixtures.import_folder(ctx, Path(tmp), recorder=rec)
+        rec.save(title=f"导入定制 {path.name}", ref_doctype=None, tool="导入定制")
+    for name, count in counts.items():
+        console.print(f"{name}: {count} 条新增或更新")
+    site.dispose()
+
+
 @main.command("set-admin-password")
 @click.argument("password")
 @click.pass_obj

@@ -105,12 +105,6 @@ class TooManyRequestsError(SixhaveError):
     title = "请求过于频繁"
 
 
-class MethodNotAllowedError(SixhaveError):
-    """A verb the route or method does not take (e.g. GET on a method that changes state)."""
-    http_status = 405
-    title = "请求方式不允许"
-
-
 class UnsupportedMediaTypeError(SixhaveError):
     """A request body of a content type the route does not read (e.g. text/plain)."""
     http_status = 415

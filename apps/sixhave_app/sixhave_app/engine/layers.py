@@ -3,9 +3,9 @@ guards, query predicates, row filters, document events and state listeners to th
 extension points (see Site.__init__). A new layer is added here, nowhere else."""
 from __future__ import annotations
 
-from . import about, permissions, trash, versioning, workflow, workflow_queue
+from . import permissions, trash, versioning, workflow, workflow_queue
 
-LAYERS = (permissions, about, workflow, workflow_queue, versioning, trash)
+LAYERS = (permissions, workflow, workflow_queue, versioning, trash)
 
 
 def install(site) -> None:

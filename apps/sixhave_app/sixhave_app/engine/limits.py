@@ -132,7 +132,8 @@ def check_condition_count(site, count: int) -> None:
 
 def page_length(site, value):
     """A requested page length within `max_page_length`: 0, empty or "all" mean the most allowed;
-    anything not a whole number is left for the query to refuse with its own message."""
+    anything not a whole number, negative or beyond a 64-bit integer is left for the query to
+    refuse with its own message (a 417), not quietly read as the most allowed."""
     top = setting(site, "max_page_length")
     if value is None:
         return None
@@ -141,6 +142,8 @@ def page_length(site, value):
     try:
         number = int(value)
     except (TypeError, ValueError):
+        return value
+    if number < 0 or number >= 2 ** 63:
         return value
     return top if number == 0 or number > top else value
 

@@ -406,7 +406,31 @@ def apply_customisations(data: dict, custom_fields: list[dict], property_setters
                     f[prop] = _typed(value, ps.get("property_type"), prop in INT_FIELD_KEYS)
         else:
             merged[prop] = _typed(value, ps.get("property_type"), prop in INT_DOCTYPE_KEYS)
+    order = merged.pop("field_order", None)
+    if order:
+        merged["fields"] = apply_field_order(fields, order)
     return merged
+
+
+def apply_field_order(fields: list[dict], order) -> list[dict]:
+    """Frappe's `field_order` Property Setter: the fields it names in its order; a field it does
+    not name (added later) stays right after the field it followed."""
+    if isinstance(order, str):
+        try:
+            order = json.loads(order)
+        except ValueError:
+            return fields
+    by_name = {f.get("fieldname"): f for f in fields if f.get("fieldname")}
+    placed = [by_name[n] for n in dict.fromkeys(order) if n in by_name]
+    seen = {id(f) for f in placed}
+    for position, f in enumerate(fields):
+        if id(f) in seen:
+            continue
+        before = next((fields[i] for i in range(position - 1, -1, -1) if id(fields[i]) in seen), None)
+        at = placed.index(before) + 1 if before is not None else 0
+        placed.insert(at, f)
+        seen.add(id(f))
+    return placed
 
 
 def _typed(value, property_type, is_int):

@@ -67,6 +67,7 @@ def reference_conditions(ctx, meta, table) -> list:
         return []
     dt_col, name_col = table.c[fields[0]], table.c[fields[1]]
     present = [r[0] for r in ctx.conn.execute(sa.select(dt_col).where(dt_col.is_not(None)).distinct())]
+    ctx.flags["statement_built_from_data"] = True  # query.BUILT_FROM_DATA: the DocTypes present now
     clauses = []
     for number, doctype in enumerate(sorted(present)):
         if not ctx.site.metas.exists(doctype) or doctype == meta.name:

@@ -118,17 +118,45 @@ def _allowed_names(ctx, allow: str, rules: list[ScopeRule]):
 
 
 def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
+    """The permitted names as a join on the tree's range: each anchor found by its name, the
+    nodes inside it by `lft BETWEEN anchor.lft AND anchor.rgt` (the lft index), never a subquery
+    run per node. Values are equalities, not an expanding IN: the statement's text is the same
+    on every execution, so the database and SQLAlchemy keep one plan for it."""
     exact = [r.for_value for r in rules if r.hide_descendants or not ctx.meta(allow).is_tree]
     ranged = [r.for_value for r in rules if not r.hide_descendants and ctx.meta(allow).is_tree]
-    conds = []
+    parts = []
     if exact:
-        conds.append(target.c.name.in_(exact))
+        parts.append(sa.select(target.c.name).where(sa.or_(*[target.c.name == v for v in exact])))
     if ranged:
-        anchor = ctx.table(allow).alias("scope_anchor")
-        conds.append(sa.exists(sa.select(anchor.c.name).where(anchor.c.name.in_(ranged),
-                                                               target.c.lft >= anchor.c.lft,
-                                                               target.c.rgt <= anchor.c.rgt)))
-    return sa.select(target.c.name).where(sa.or_(*conds))
+        anchor = target.alias("scope_anchor")
+        inside = sa.and_(target.c.lft >= anchor.c.lft, target.c.lft <= anchor.c.rgt)
+        parts.append(sa.select(target.c.name).select_from(target.join(anchor, inside))
+                     .where(sa.or_(*[anchor.c.name == v for v in ranged])))
+    return parts[0] if len(parts) == 1 else sa.union(*parts)
+
+
+def resolved_scope(ctx, doctype: str, table):
+    """The scope as (column, permitted names) for each scoped link of `doctype`, the names read
+    now (the same range join as `scope_conditions`, one statement each, in this transaction, never
+    cached); None when the user's scope does not limit `doctype`, False when it allows nothing.
+    For a query whose composite index ends with the scoped link — the review queue's (status,
+    reference_doctype, workflow_state, org) — naming the units lets both databases seek each
+    (…, org) in the index instead of reading every open item and testing its org.
+    A row naming no unit is governed by role alone, as in `scope_conditions`."""
+    if is_unrestricted(ctx):
+        return None
+    if _ungranted_scopes(ctx, doctype):
+        return False
+    meta = ctx.meta(doctype)
+    out = []
+    for allow, rules in _rules_by_allow(ctx, doctype).items():
+        names = list(ctx.conn.execute(_allowed_names(ctx, allow, rules)).scalars())
+        if doctype == allow:
+            out.append((table.c.name, names, False))
+            continue
+        out += [(table.c[f.fieldname], names, True) for f in meta.link_fields
+                if f.options == allow and not f.ignore_user_permissions]
+    return out or None
 
 
 def scope_conditions(ctx, doctype: str, table) -> list:

@@ -137,15 +137,21 @@ def _finalize(value):
 # --------------------------------------------------------------------------- checks on save
 def problems(env: PrintEnvironment, source: str, *, what: str = "模板") -> list[str]:
     """Every reason to refuse `source`, each with its line; empty when the template may be saved."""
+    return [f"{what}第 {line} 行{'语法错误' if syntax else ''}：{text}" for line, text, syntax in findings(env, source)]
+
+
+def findings(env: PrintEnvironment, source: str) -> list[tuple]:
+    """(line, reason, is_syntax_error) for every reason to refuse `source` — the one check every
+    administrator's template goes through (print formats, letter heads, workflow messages)."""
     try:
         tree = env.parse(source or "")
     except TemplateSyntaxError as exc:
-        return [f"{what}第 {exc.lineno} 行语法错误：{exc.message}"]
-    found: list[str] = []
+        return [(exc.lineno, exc.message, True)]
+    found: list[tuple] = []
     defined = _defined_names(tree)
 
     def refuse(node, text):
-        found.append(f"{what}第 {getattr(node, 'lineno', '?')} 行：{text}")
+        found.append((getattr(node, "lineno", "?"), text, False))
 
     for node in tree.find_all((nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends)):
         refuse(node, "打印格式不能导入或包含其他模板（import / include / extends）")
@@ -170,7 +176,7 @@ def problems(env: PrintEnvironment, source: str, *, what: str = "模板") -> lis
         try:
             env.compile(source or "")
         except TemplateSyntaxError as exc:  # unknown filters and tests surface here
-            found.append(f"{what}第 {exc.lineno} 行：{exc.message}")
+            found.append((exc.lineno, exc.message, False))
     return found
 
 

@@ -317,9 +317,10 @@ def _escape(text: str) -> str:
 
 
 def render_document(ctx, doc, format_name: str | None = None, *, letter_head: str | None = None,
-                    no_letterhead: bool = False, args: dict | None = None) -> Printed:
-    """One document through its format. The caller has checked the print right and scope."""
-    spec = format_for(ctx, doc.doctype, format_name)
+                    no_letterhead: bool = False, args: dict | None = None, spec: PrintFormat | None = None) -> Printed:
+    """One document through its format (or `spec`, an unsaved one being edited). The caller has
+    checked the print right and scope."""
+    spec = spec or format_for(ctx, doc.doctype, format_name)
     view = view_of(ctx, doc.doctype, doc.as_dict(convert=False))
     title = f"{ctx.meta(doc.doctype).display_name} {doc.name}"
     if spec.name == STANDARD:

@@ -345,6 +345,7 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
     if not isinstance(value, str):
         raise QueryError(f"过滤字段 “{label}”：{op} 需要一个名称（文本）", field=label)
     tree_table = ctx.table(tree_doctype)
+    ctx.flags[BUILT_FROM_DATA] = True  # the node's bounds are read now: this statement is not kept
     row = ctx.conn.execute(sa.select(tree_table.c.lft, tree_table.c.rgt).where(tree_table.c.name == value)).first()
     if row is None:
         return sa.false() if not op.startswith("not") else sa.true()
@@ -430,12 +431,60 @@ def select_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None
         stmt = stmt.group_by(*groups)
     if orders:
         stmt = stmt.order_by(*orders)
-    page = _int_arg(limit if limit not in (None, "") else limit_page_length, "limit_page_length", 20)
-    start = _int_arg(limit_start, "limit_start", 0)
+    page, start = _page(limit, limit_page_length, limit_start)
+    # Bound, never literal, and OFFSET present on every page: one statement shape (and one plan)
+    # for the first page and the thousandth; get_list passes the values at execution.
     if page:
-        stmt = stmt.limit(page)
-    if start:
-        stmt = stmt.offset(start)
+        stmt = stmt.limit(sa.bindparam(LIMIT_PARAM, page, type_=sa.Integer))
+        stmt = stmt.offset(sa.bindparam(OFFSET_PARAM, start, type_=sa.Integer))
+    elif start:
+        stmt = stmt.offset(sa.bindparam(OFFSET_PARAM, start, type_=sa.Integer))
+    return stmt
+
+
+LIMIT_PARAM, OFFSET_PARAM = "sixhave_page_length", "sixhave_start"
+# Set in ctx.flags by whatever reads the database while a statement is built (tree operators,
+# ownership.reference_conditions): such a statement is used once, never kept.
+BUILT_FROM_DATA = "statement_built_from_data"
+PLAN_CACHE_SIZE = 512
+
+
+def _page(limit, limit_page_length, limit_start) -> tuple[int, int]:
+    page = _int_arg(limit if limit not in (None, "") else limit_page_length, "limit_page_length", 20)
+    return page, _int_arg(limit_start, "limit_start", 0)
+
+
+def _plan_key(ctx, doctype: str, ignore: bool, ptype: str, parts: list) -> tuple | None:
+    """What a built statement depends on besides the caches it came from: the request's own
+    arguments (values included) and who asks. A statement whose building reads the data (tree
+    operators, records about documents) says so in ctx.flags and is not kept (cached_select)."""
+    # repr keeps every value's type ("1" and 1, a date and its text differ) and costs a fraction
+    # of a JSON encoding; the arguments are plain data (JSON from a request, or values in code).
+    return (doctype, ctx.user, frozenset(ctx.roles) if not ignore else None, ignore, ptype, repr(parts))
+
+
+def cached_select(ctx, key: tuple | None, build):
+    """Statements built from meta, permissions and the request are kept with the permission
+    caches (so they go when meta, roles, scope rules or DocPerms change, by version), at most
+    PLAN_CACHE_SIZE of them, oldest first out. A kept statement also keeps SQLAlchemy's cache
+    key and compiled form, which a new statement object would compute again."""
+    if key is None:
+        return build()
+    plans = ctx.site.perm_cache.get(("plans",))
+    if plans is None:
+        plans = ctx.site.perm_cache.setdefault(("plans",), {})
+    stmt = plans.get(key)
+    if stmt is None:
+        ctx.flags.pop(BUILT_FROM_DATA, None)
+        stmt = build()
+        if ctx.flags.pop(BUILT_FROM_DATA, False):
+            return stmt  # it holds values read from the data while it was built (a node's bounds…)
+        if len(plans) >= PLAN_CACHE_SIZE:
+            try:
+                plans.pop(next(iter(plans)))
+            except (KeyError, StopIteration, RuntimeError):  # another thread evicted first
+                pass
+        plans[key] = stmt
     return stmt
 
 
@@ -453,10 +502,15 @@ def get_list(ctx, doctype: str, *, fields=None, filters=None, or_filters=None, o
     if pluck:
         fields = [pluck]
     ignore = ctx.ignore_permissions if ignore_permissions is None else ignore_permissions
-    stmt = select_list(ctx, doctype, fields=fields, filters=filters, or_filters=or_filters,
-                       order_by=order_by, limit_start=limit_start, limit_page_length=limit_page_length,
-                       group_by=group_by, distinct=distinct, ignore_permissions=ignore, limit=limit, ptype=ptype)
-    result = ctx.conn.execute(stmt)
+    page, start = _page(limit, limit_page_length, limit_start)
+    key = _plan_key(ctx, doctype, ignore, ptype, [fields, filters, or_filters, order_by, group_by, distinct,
+                                                  bool(page), bool(start)])
+    stmt = cached_select(ctx, key, lambda: select_list(
+        ctx, doctype, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
+        limit_start=start, limit_page_length=page, group_by=group_by, distinct=distinct,
+        ignore_permissions=ignore, ptype=ptype))
+    params = {LIMIT_PARAM: page, OFFSET_PARAM: start} if page else ({OFFSET_PARAM: start} if start else None)
+    result = ctx.conn.execute(stmt, params) if params else ctx.conn.execute(stmt)
     row_filter = None if ignore or ctx.user == "Administrator" else ctx.site.row_filters.get(doctype)
     if row_filter is not None:  # rows about other documents (Version, Deleted Document…)
         rows = [dict(row) for row in result.mappings()]

@@ -9,7 +9,9 @@ import datetime as dt
 import importlib
 import json
 import os
+import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,10 @@ MARIADB_SQL_MODE = "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO
 def make_engine(db_url: str) -> sa.Engine:
     url = sa.make_url(db_url)
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Pool as many connections as the server's threadpool runs requests at once (anyio's 40):
+        # beyond pool_size every request would open a new connection (and its PRAGMAs) and close it.
+        pooled = {"pool_size": 20, "max_overflow": 20} if url.database not in (None, "", ":memory:") else {}
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pooled)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -80,17 +85,59 @@ def make_engine(db_url: str) -> sa.Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            write = conn.get_execution_options().get("sixhave_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            if conn.get_execution_options().get("sixhave_write", False):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                # A reading context runs its statements as they come, each on the latest committed
+                # data (as MariaDB's READ COMMITTED does), and begins a transaction only before
+                # its first write: a list page costs its own statements and no BEGIN.
+                conn.info["sixhave_lazy_begin"] = True
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _begin_before_write(conn, cursor, statement, parameters, context, executemany):
+            if conn.info.get("sixhave_lazy_begin") and not _READS.match(statement):
+                conn.info["sixhave_lazy_begin"] = False
+                cursor.execute("BEGIN")
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _transaction_over(conn):
+            conn.info.pop("sixhave_lazy_begin", None)
 
         return engine
     if url.get_backend_name() in ("mariadb", "mysql"):
         query = dict(url.query)
         query["init_command"] = f"SET SESSION sql_mode = '{MARIADB_SQL_MODE}'"  # every connection, see above
         url = url.set(query=query)
-        return sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
-                                max_overflow=20, isolation_level="READ COMMITTED")
+        engine = sa.create_engine(url, pool_recycle=3600, pool_size=10, max_overflow=20,
+                                  isolation_level="READ COMMITTED")
+        _ping_when_idle(engine)
+        return engine
     return sa.create_engine(url)
+
+
+_READS = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN)\b", re.IGNORECASE)
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: sa.Engine) -> None:
+    """Ping a pooled connection before use only when it has been idle for a while (a restarted
+    server, a dropped link), not on every checkout as pool_pre_ping does: a busy server's
+    requests save that round trip. A connection found dead is replaced (DisconnectionError
+    makes the pool connect again); one that dies within the idle window fails its statement,
+    and the pool, seeing a disconnect, replaces all its connections."""
+    @event.listens_for(engine, "checkin")
+    def _idle_from(dbapi_conn, record):
+        record.info["sixhave_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, proxy):
+        since = record.info.get("sixhave_idle_since")
+        if since is not None and time.monotonic() - since > IDLE_PING_SECONDS:
+            try:
+                dbapi_conn.ping()
+            except Exception as exc:  # noqa: BLE001 - any failure: the connection is gone
+                raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 def create_database(db_url: str) -> None:
@@ -160,6 +207,7 @@ class Hooks:
         self.scheduler_events: dict = {}  # Frappe's: event (daily, hourly…, or "cron") → dotted paths
         self.module_labels: dict[str, str] = {}  # module → its label in the desk's sidebar
         self.desk_sections: dict[str, list[str]] = {}  # sidebar group label → DocTypes, in order
+        self.studio_tools: dict[str, str] = {}  # the desk's studio: tool → the DocType whose write right opens it
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -193,6 +241,7 @@ def load_hooks(app_packages: list[str]) -> Hooks:
                 hooks.scheduler_events.setdefault(event, []).extend(targets)
         hooks.module_labels.update(getattr(module, "module_labels", {}))
         hooks.desk_sections.update(getattr(module, "desk_sections", {}))
+        hooks.studio_tools.update(getattr(module, "studio_tools", {}))
     return hooks
 
 
@@ -223,6 +272,11 @@ class Site:
         self.perm_cache: dict = {}
         self.perm_version: int | None = None
         self.system = schema.system_tables(sa.MetaData())
+        series = self.system["tabSeries"]
+        # Built once: the same statement object every request, so SQLAlchemy's cache key and
+        # compiled form are reused (an expanding IN would be re-rendered on each execution).
+        self._versions_query = sa.select(series.c.name, series.c.current).where(
+            sa.or_(*[series.c.name == value for value in VERSION_SERIES.values()]))
         # Extension points the engine's layers fill in (permissions, workflow, versioning…).
         self.write_guards: list = []
         self.read_guards: list = []
@@ -304,10 +358,8 @@ class Site:
                     return {k: int(v) for k, v in zip(keys, cached)}
             except Exception:  # noqa: BLE001 - Redis down: the database still knows the versions
                 pass
-        series = self.system["tabSeries"]
         try:
-            rows = dict(conn.execute(sa.select(series.c.name, series.c.current)
-                                     .where(series.c.name.in_(list(VERSION_SERIES.values())))).all())
+            rows = dict(conn.execute(self._versions_query).all())
         except sa.exc.DBAPIError:
             rows = {}
         versions = {k: int(rows.get(VERSION_SERIES[k]) or 0) for k in keys}

@@ -117,5 +117,36 @@ def _filter_archive(ctx, row: dict) -> None:
     row["data"] = strip_unreadable(ctx, doctype, dict(data))
 
 
+def archive_conditions(ctx, doctype: str, table, ptype: str) -> list:
+    """Who lists, counts, exports and reads a Deleted Document (a site query guard, so
+    permissions.read_guard asks it of one row too). Its document is gone, so no row predicate of
+    the deleted DocType can be asked of it (as `reference_fields` does for Version): a reader must
+    be able to read the deleted DocType, and one whose reading of it is limited (a scope,
+    `if_owner`, personal records) sees only the deletions they made themselves."""
+    from . import ownership, permissions
+    from .errors import PermissionError
+
+    if doctype != "Deleted Document" or ownership.sees_all(ctx):
+        return []
+    kind = table.c.deleted_doctype
+    present = [r[0] for r in ctx.conn.execute(sa.select(kind).where(kind.is_not(None)).distinct())]
+    open_types, clauses = [], []
+    for deleted in present:
+        if not ctx.site.metas.exists(deleted) or not permissions.rights_for(ctx, deleted).has("read"):
+            continue
+        try:
+            limited = ctx.site.permission_conditions(ctx, deleted, ctx.table(deleted), "read")
+        except PermissionError:
+            continue
+        if limited:
+            clauses.append(sa.and_(kind == deleted, table.c.owner == ctx.user))
+        else:
+            open_types.append(deleted)
+    if open_types:
+        clauses.append(kind.in_(open_types))
+    return [sa.or_(*clauses)] if clauses else [sa.false()]
+
+
 def install(site) -> None:
     site.row_filters["Deleted Document"] = _filter_archive
+    site.query_guards.append(archive_conditions)

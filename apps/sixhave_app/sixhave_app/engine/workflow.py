@@ -40,11 +40,13 @@ class Transition:
     condition: str | None = None
     comment_required: bool = False
     scope_level: str | None = None
+    deadline_days: int | None = None  # days to act once the document is in `state`
 
     def as_dict(self) -> dict:
         return {"state": self.state, "action": self.action, "next_state": self.next_state, "allowed": self.allowed,
                 "allow_self_approval": int(self.allow_self_approval), "condition": self.condition,
-                "comment_required": int(self.comment_required), "scope_level": self.scope_level}
+                "comment_required": int(self.comment_required), "scope_level": self.scope_level,
+                "deadline_days": self.deadline_days}
 
 
 @dataclass
@@ -86,7 +88,8 @@ def definition_from(data: dict) -> Definition:
                               allow_self_approval=bool(_int(t.get("allow_self_approval", 1))),
                               condition=(t.get("condition") or "").strip() or None,
                               comment_required=bool(_int(t.get("comment_required"))),
-                              scope_level=(t.get("scope_level") or "").strip() or None)
+                              scope_level=(t.get("scope_level") or "").strip() or None,
+                              deadline_days=_int(t.get("deadline_days")) or None)
                    for t in data.get("transitions") or []]
     return Definition(name=data.get("workflow_name") or data.get("name") or "", document_type=data.get("document_type") or "",
                       state_field=data.get("workflow_state_field") or "workflow_state", states=states,
@@ -140,6 +143,8 @@ def validate_definition(ctx, data: dict) -> Definition:
         if t.condition:
             # parsed, its names checked and tried on a sample document: refused here, not at run time
             admin_checks.check_condition(ctx, meta, t.condition, where=f"{label} 的条件无效", helpers=condition_helpers(ctx))
+        if t.deadline_days is not None and not 0 < t.deadline_days <= 366:
+            raise MetaError(f"{label} 的办理时限须在 1–366 天之间")
         if t.scope_level and not wf.scope_field:
             raise MetaError(f"{label} 设了范围层级，但流程没有指定组织字段 (scope_field)")
     if wf.scope_field and meta.get_field(wf.scope_field) is None:
@@ -224,14 +229,19 @@ def _scope_allowed_orgs(ctx, wf: Definition, level: str, org_values: list[str]) 
         # a user without a unit is not limited to one, unless all their roles are scope-restricted
         return set() if permissions.is_strict(ctx) else set(org_values)
     tree = ctx.table(tree_doctype)
-    doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
-    # one query: the document's ancestor-or-self at the named level, inside one of my units
-    stmt = (sa.select(sa.distinct(doc_node.c.name))
-            .select_from(doc_node.join(anchor, sa.and_(anchor.c.lft <= doc_node.c.lft, anchor.c.rgt >= doc_node.c.rgt,
-                                                        anchor.c[wf.scope_level_field] == level))
-                         .join(held, sa.and_(held.c.lft <= anchor.c.lft, held.c.rgt >= anchor.c.rgt)))
-            .where(doc_node.c.name.in_(org_values), held.c.name.in_([r.for_value for r in rules])))
-    return set(ctx.conn.execute(stmt).scalars())
+    key = ("workflow_scope", tree_doctype, wf.scope_level_field, level, tuple(r.for_value for r in rules))
+    cached = ctx.site.perm_cache.get(key)
+    if cached is None or cached[0] is not tree:  # built once per rules (kept until the perm/meta version moves)
+        doc_node, anchor, held = tree.alias("doc_node"), tree.alias("anchor"), tree.alias("held")
+        # one query: the document's ancestor-or-self at the named level, inside one of my units
+        stmt = (sa.select(sa.distinct(doc_node.c.name))
+                .select_from(doc_node.join(anchor, sa.and_(anchor.c.lft <= doc_node.c.lft, anchor.c.rgt >= doc_node.c.rgt,
+                                                            anchor.c[wf.scope_level_field] == level))
+                             .join(held, sa.and_(held.c.lft <= anchor.c.lft, held.c.rgt >= anchor.c.rgt)))
+                .where(doc_node.c.name.in_(sa.bindparam("org_values", expanding=True)),
+                       held.c.name.in_([r.for_value for r in rules])))
+        cached = ctx.site.perm_cache[key] = (tree, stmt)
+    return set(ctx.conn.execute(cached[1], {"org_values": list(org_values)}).scalars())
 
 
 def condition_helpers(ctx) -> dict:

@@ -61,15 +61,63 @@ def on_update(doc) -> None:
         table = ctx.table(wf.document_type)
         actions = ctx.table("Workflow Action")
         for old, new in remap.items():
-            moved = ctx.conn.execute(sa.select(table.c.name).where(table.c[wf.state_field] == old)).scalars().all()
+            scope = table.c[wf.scope_field] if wf.scope_field and wf.scope_field in table.c else sa.null()
+            moved = ctx.conn.execute(sa.select(table.c.name, scope).where(table.c[wf.state_field] == old)).all()
             if not moved:
                 continue
             ctx.conn.execute(table.update().where(table.c[wf.state_field] == old).values({wf.state_field: new}))
             ctx.conn.execute(actions.update().where(actions.c.reference_doctype == wf.document_type,
                                                     actions.c.workflow_state == old, actions.c.status == "Open")
                              .values(workflow_state=new))
+            _record_moves(ctx, wf, doc.name, moved, old, new)
         doc.db_set("remap_states", None, update_modified=False)
+    if doc.is_active:
+        refresh_queue(ctx, wf)
     versions.bump_version(ctx, "perm")  # cached definitions are void
+
+
+def refresh_queue(ctx, wf) -> None:
+    """Open review-queue items follow the changed definition: the roles that may act in each
+    state are the new ones (an item no role can act on any more is completed)."""
+    table = ctx.table("Workflow Action")
+    roles_by_state = {s.state: sorted({t.allowed for t in wf.outgoing(s.state)}) for s in wf.states}
+    rows = ctx.conn.execute(sa.select(table.c.name, table.c.workflow_state)
+                            .where(table.c.reference_doctype == wf.document_type, table.c.status == "Open")).all()
+    # queue items are the system's bookkeeping of a permitted change of the workflow
+    previous, ctx.ignore_permissions = ctx.ignore_permissions, True
+    try:
+        for name, state in rows:
+            wanted = roles_by_state.get(state)
+            if wanted is None:
+                continue
+            item = ctx.get_doc("Workflow Action", name)
+            if sorted(r.role for r in item.permitted_roles) == wanted:
+                continue
+            if wanted:
+                item.set("permitted_roles", [{"role": r} for r in wanted])
+            else:
+                item.status = "Completed"
+                item.completed_on = ctx.now()
+                item.completed_by = ctx.user
+            item.save()
+    finally:
+        ctx.ignore_permissions = previous
+
+
+REMAP_ACTION = "流程调整"
+
+
+def _record_moves(ctx, wf, workflow_name: str, names: list, old: str, new: str) -> None:
+    """Each moved document's history says it was moved, by whom and why (its timeline shows it)."""
+    scoped = wf.scope_field and ctx.meta("Workflow History").has_field(wf.scope_field)
+    for name, org in names:
+        history = ctx.new_doc("Workflow History", reference_doctype=wf.document_type, reference_name=name,
+                              from_state=old, action=REMAP_ACTION, to_state=new, user=ctx.user,
+                              comment=f"审批流程 “{workflow_name}” 删除了状态 “{old}”，单据迁至 “{new}”")
+        if scoped:
+            history.set(wf.scope_field, org)
+        history.flags.ignore_permissions = True
+        history.insert()
 
 
 def on_trash(doc) -> None:

@@ -6,9 +6,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from . import jobs, permissions, storage, workflow
+from . import jobs, permissions, query, storage, workflow
 from .errors import DoesNotExistError, PermissionError, SixhaveError, ValidationError
-from .query import Builder
 from .users import ADMIN
 
 
@@ -54,14 +53,20 @@ def is_return(wf, from_state: str, to_state: str) -> bool:
 
 
 def deadline_for(ctx, wf, doc, state: str) -> dt.date | None:
+    """The earlier of the state's phase deadline (the apps' hooks) and the shortest time limit
+    (deadline_days) of the transitions out of the state, counted from today."""
     spec = wf.state(state)
-    if spec is None or not spec.phase:
-        return None
-    for hook in ctx.site.hooks.workflow_deadline:
-        value = hook(ctx, doc, spec.phase)
-        if value:
-            return value
-    return None
+    found = []
+    days = [t.deadline_days for t in wf.outgoing(state) if t.deadline_days]
+    if days:
+        found.append(ctx.today() + dt.timedelta(days=min(days)))
+    if spec is not None and spec.phase:
+        for hook in ctx.site.hooks.workflow_deadline:
+            value = hook(ctx, doc, spec.phase)
+            if value:
+                found.append(value)
+                break
+    return min(found) if found else None
 
 
 # --------------------------------------------------------------------------- 待办 / 已办
@@ -88,53 +93,64 @@ def actionable_states(ctx) -> dict[str, list[str]]:
     return cached
 
 
-def todo_conditions(ctx, table) -> list:
-    """Open items one of my roles may act on, not delegated to someone else, or delegated to me."""
+def todo_conditions(ctx, table, scope=None) -> list:
+    """Open items one of my roles may act on, not delegated to someone else, or delegated to me;
+    with `scope` (permissions.resolved_scope), inside it."""
     if ctx.user == ADMIN:
         return [table.c.status == "Open"]
     pairs = [(doctype, state) for doctype, names in actionable_states(ctx).items() for state in names]
-    if not pairs:
+    if not pairs or scope is False:
         return [sa.false()]
-    wanted = sa.or_(*[sa.and_(table.c.status == "Open", table.c.reference_doctype == doctype, table.c.workflow_state == state)
-                      for doctype, state in pairs])
+    scoped = [] if scope is None else scope
+    if len(scoped) == 1 and scoped[0][2]:
+        # One scoped link (the org): each (DocType, state) pair with the permitted units — or no
+        # unit — is one term the index (status, reference_doctype, workflow_state, org) answers by
+        # seeks, on SQLite (MULTI-INDEX OR) and MariaDB (ranges) alike.
+        column, units, _ = scoped[0]
+        allowed = sa.bindparam("scope_units", [*units, ""], expanding=True)  # one list, named in every term (todo passes it)
+        terms = []
+        for doctype, state in pairs:
+            pair = (table.c.status == "Open", table.c.reference_doctype == doctype, table.c.workflow_state == state)
+            terms += [sa.and_(*pair, column.in_(allowed)), sa.and_(*pair, column.is_(None))]
+        wanted, extra = sa.or_(*terms), []
+    else:
+        wanted = sa.or_(*[sa.and_(table.c.status == "Open", table.c.reference_doctype == doctype,
+                                  table.c.workflow_state == state) for doctype, state in pairs])
+        extra = [sa.or_(column.in_(units), column.is_(None), column == "") if nullable else column.in_(units)
+                 for column, units, nullable in scoped]
     # My roles are turned into the (DocType, state) pairs where the active workflows give them an
     # action, so an index on (status, reference_doctype, workflow_state, org) finds my items with
     # no per-row role lookup. An item delegated to me is in such a state too (delegation goes only
     # to holders of a permitted role); one delegated to someone else is theirs alone.
-    return [wanted, sa.or_(table.c.user.is_(None), table.c.user == ctx.user)]
+    return [wanted, sa.or_(table.c.user.is_(None), table.c.user == ctx.user), *extra]
 
 
 def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: bool | None = None,
          filters=None, start: int = 0, page_length: int = 20, check_conditions: bool = True) -> dict:
     """The documents I can act on now: counts per DocType and state, and one page of items."""
     table = ctx.table("Workflow Action")
-    base = todo_conditions(ctx, table) + permissions.scope_conditions(ctx, "Workflow Action", table)
-    if doctype:
-        base.append(table.c.reference_doctype == doctype)
-    if state:
-        base.append(table.c.workflow_state == state)
+    scope = permissions.resolved_scope(ctx, "Workflow Action", table)
     today = ctx.today()
-    if overdue is True:
-        base.append(table.c.due_date < today)
-    if filters:
-        base += Builder(ctx, "Workflow Action", guard=not ctx.ignore_permissions).where(filters, None)
-    overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
+    params = {"today": today}
+    if scope and len(scope) == 1 and scope[0][2]:
+        params["scope_units"] = [*scope[0][1], ""]
+    # The two statements are kept with the permission caches (query.cached_select) when the scope
+    # is the one org list, passed as a parameter with the date: a warm queue builds nothing.
+    shape = None if scope is None else (False if scope is False else ("units" if "scope_units" in params else None))
+    key = None
+    if scope is None or "scope_units" in params or scope is False:
+        key = query._plan_key(ctx, "Workflow Action", ctx.ignore_permissions, "todo",
+                              [doctype, state, overdue, filters, shape])
+    counts_stmt, stmt = query.cached_select(ctx, key, lambda: _todo_statements(ctx, table, scope, doctype, state,
+                                                                                overdue, filters))
     counts = [{"reference_doctype": r[0], "workflow_state": r[1], "count": int(r[2]), "overdue": int(r[3] or 0)}
-              for r in ctx.conn.execute(sa.select(table.c.reference_doctype, table.c.workflow_state, sa.func.count(), overdue_col)
-                                        .where(*base).group_by(table.c.reference_doctype, table.c.workflow_state)
-                                        .order_by(table.c.reference_doctype, table.c.workflow_state))]
+              for r in ctx.conn.execute(counts_stmt, params)]
     total = sum(c["count"] for c in counts)
-    cols = [table.c.name, table.c.reference_doctype, table.c.reference_name, table.c.workflow_state, table.c.due_date,
-            table.c.creation, table.c.user]
-    # the site's own columns on the queue (e.g. the org copied from the document), for filters and display
-    cols += [table.c[f.fieldname] for f in ctx.meta("Workflow Action").data_fields
-             if f.is_custom_field and f.fieldtype in ("Link", "Data", "Select", "Date", "Int")]
-    stmt = sa.select(*cols).where(*base).order_by(table.c.due_date.is_(None), table.c.due_date, table.c.creation.desc())
     items = []
     cursor = int(start or 0)
     page_length = max(1, min(int(page_length or 20), 500))
     while len(items) < page_length:
-        rows = [dict(r) for r in ctx.conn.execute(stmt.offset(cursor).limit(page_length)).mappings()]
+        rows = [dict(r) for r in ctx.conn.execute(stmt, {**params, "start": cursor, "length": page_length}).mappings()]
         if not rows:
             break
         cursor += len(rows)
@@ -150,6 +166,32 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
             if len(items) >= page_length:
                 break
     return {"total": total, "counts": counts, "items": items}
+
+
+def _todo_statements(ctx, table, scope, doctype, state, overdue, filters):
+    """The queue's counts and page statements; the date, the units and the page are parameters."""
+    base = todo_conditions(ctx, table, scope)
+    if doctype:
+        base.append(table.c.reference_doctype == doctype)
+    if state:
+        base.append(table.c.workflow_state == state)
+    today = sa.bindparam("today", type_=table.c.due_date.type)
+    if overdue is True:
+        base.append(table.c.due_date < today)
+    if filters:
+        base += query.Builder(ctx, "Workflow Action", guard=not ctx.ignore_permissions).where(filters, None)
+    overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
+    counts = (sa.select(table.c.reference_doctype, table.c.workflow_state, sa.func.count(), overdue_col)
+              .where(*base).group_by(table.c.reference_doctype, table.c.workflow_state)
+              .order_by(table.c.reference_doctype, table.c.workflow_state))
+    cols = [table.c.name, table.c.reference_doctype, table.c.reference_name, table.c.workflow_state, table.c.due_date,
+            table.c.creation, table.c.user]
+    # the site's own columns on the queue (e.g. the org copied from the document), for filters and display
+    cols += [table.c[f.fieldname] for f in ctx.meta("Workflow Action").data_fields
+             if f.is_custom_field and f.fieldtype in ("Link", "Data", "Select", "Date", "Int")]
+    page = (sa.select(*cols).where(*base).order_by(table.c.due_date.is_(None), table.c.due_date, table.c.creation.desc())
+            .offset(sa.bindparam("start", type_=sa.Integer)).limit(sa.bindparam("length", type_=sa.Integer)))
+    return counts, page
 
 
 def _actions_for(ctx, workflow, rows: list[dict]) -> dict[tuple[str, str], list[str]]:

@@ -899,6 +899,7 @@ def demo_command(obj, branches, year, seed, if_empty, cycle):
     from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
+    from sixhave_app.engine import analyze
     from sixhave_app.engine.cli import _open, console
 
     site = _open(obj)
@@ -918,6 +919,7 @@ def demo_command(obj, branches, year, seed, if_empty, cycle):
                                   progress=lambda text, done, total: bar.update(task, description=text, completed=done,
                                                                                 total=total))
             seconds = time.monotonic() - started
+        analyze.run(site)  # planner statistics for the tables the demo filled
     finally:
         site.dispose()
     console.print(f"[green]演示数据已装入[/]：{year} 年，{branches} 个党组织，种子 {seed}，用时 {seconds:.1f} 秒")

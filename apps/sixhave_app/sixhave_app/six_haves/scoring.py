@@ -59,7 +59,8 @@ def copy_template(ctx, source: str, year: int) -> "object":
     if ctx.get_value("Scoring Template", {"year": year}, "name"):
         raise ValidationError(f"{year}年的评分模板已存在")
     old = ctx.get_doc("Scoring Template", source)
-    new = old.copy(year=year, copied_from=old.name, frozen=0, title=old.title.replace(str(old.year), str(year), 1))
+    new = old.copy(year=year, copied_from=old.name, frozen=0, title=old.title.replace(str(old.year), str(year), 1),
+                   version=1, published_on=None, published_by=None)
     if year in TARGET_PASS_RATES:
         new.target_pass_rate = TARGET_PASS_RATES[year]
     return new.insert()
@@ -70,20 +71,79 @@ def template_in_use(ctx, template: str) -> bool:
                 or ctx.get_count("Self Assessment", {"template": template, "docstatus": 1}, ignore_permissions=True))
 
 
+DRAFT, PUBLISHED = "草稿", "已发布"
+
+
+def is_published(row) -> bool:
+    return (row.get("status") or PUBLISHED) == PUBLISHED
+
+
+def template_problems(doc) -> list[str]:
+    """Why a template may not be published (empty: it may): the items add up to the full marks
+    (100), the bonus items to the bonus cap, the thresholds sit inside the marks, every row is
+    complete, codes unique, evidence rules known."""
+    from sixhave_app.six_haves.evidence import RULES
+
+    found = []
+    total = sum(_d(row.points) for row in doc.items)
+    full = _d(doc.total_points) if doc.total_points not in (None, "") else Decimal(100)
+    if not doc.items:
+        found.append("评分项为空")
+    if total != full:
+        found.append(f"各评分项分值合计 {total:g} 分，应等于满分 {full:g} 分（相差 {full - total:+g}）")
+    bonus = sum(_d(row.points) for row in doc.bonus_items)
+    cap = _d(doc.bonus_cap)
+    if doc.bonus_items and bonus != cap:
+        found.append(f"加分项分值合计 {bonus:g} 分，应等于加分上限 {cap:g} 分（总分 {full:g} + {cap:g}）")
+    pass_score, demo = _d(doc.pass_score), _d(doc.demonstration_score)
+    if not 0 < pass_score <= full:
+        found.append(f"达标分数线 {pass_score:g} 应大于 0 且不高于满分 {full:g}")
+    if demo and not pass_score <= demo <= full + cap:
+        found.append(f"示范申报分数线 {demo:g} 应在达标分数线 {pass_score:g} 与 {full + cap:g} 之间")
+    codes = [row.code for row in doc.items]
+    duplicates = sorted({c for c in codes if c and codes.count(c) > 1})
+    if duplicates:
+        found.append(f"评分项编号重复：{'、'.join(duplicates)}")
+    for i, row in enumerate(doc.items, start=1):
+        label = f"评分项第 {i} 行（{row.code or '无编号'}）"
+        if not row.code or not row.content or not row.category:
+            found.append(f"{label}：类别、编号、考核内容都须填写")
+        if _d(row.points) <= 0:
+            found.append(f"{label}：分值须大于 0")
+        if row.evidence_rule and row.evidence_rule not in RULES:
+            found.append(f"{label}：佐证规则 “{row.evidence_rule}” 不存在")
+    for i, row in enumerate(doc.bonus_items, start=1):
+        if not row.content or _d(row.points) <= 0:
+            found.append(f"加分项第 {i} 行：内容须填写，分值须大于 0")
+    for i, row in enumerate(doc.veto_items, start=1):
+        if not row.content:
+            found.append(f"一票否决第 {i} 行：内容须填写")
+    return found
+
+
 def validate_template(doc) -> None:
     before = doc.get_original()
     if before and (before.get("frozen") or template_in_use(doc.ctx, doc.name)):
         if not doc.flags.__dict__.get("freezing"):
-            raise PermissionError(f"{doc.year}年评分模板已有提交的自评表，已冻结，不能再修改（请复制为新年度模板）")
+            raise PermissionError(f"{doc.year}年评分模板已有提交的自评表，已冻结，不能再修改（请另存为新版本）")
+    if not doc.version:
+        doc.version = 1
     codes = [row.code for row in doc.items]
-    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    duplicates = sorted({c for c in codes if c and codes.count(c) > 1})
     if duplicates:
         raise ValidationError(f"评分模板：评分项编号重复：{'、'.join(duplicates)}")
+    if not is_published(doc.as_dict(convert=False)):
+        return  # a draft may be saved half-way; publishing checks it whole
     total = sum(_d(row.points) for row in doc.items)
     if doc.total_points and total != _d(doc.total_points):
         raise ValidationError(f"评分模板：各项分值合计 {total} 与满分 {doc.total_points} 不一致")
     if _d(doc.pass_score) > _d(doc.total_points or total):
         raise ValidationError("评分模板：达标分数线不能高于满分")
+    if before is None or is_published(before):
+        return
+    problems = template_problems(doc)  # a draft becomes published: the whole check
+    if problems:
+        raise ValidationError("评分模板不能发布：" + "；".join(problems[:6]), field="status")
 
 
 def freeze(ctx, template: str) -> None:
@@ -97,10 +157,22 @@ def freeze(ctx, template: str) -> None:
 
 # --------------------------------------------------------------------------- assessments
 def template_for(ctx, year: int) -> str:
-    name = ctx.get_value("Scoring Template", {"year": year}, "name", ignore_permissions=True)
-    if not name:
-        raise ValidationError(f"{year}年还没有评分模板，请市级管理员先开启年度（由上一年模板复制）")
-    return name
+    """The template new sheets of `year` use: the Programme Year's choice when published, else
+    the year's latest published version."""
+    chosen = ctx.get_value("Programme Year", str(year), "template", ignore_permissions=True) \
+        if ctx.exists("Programme Year", str(year)) else None
+    if chosen:
+        row = ctx.get_value("Scoring Template", chosen, ["name", "status"], as_dict=True, ignore_permissions=True)
+        if row and is_published(row):
+            return row["name"]
+    rows = ctx.get_all("Scoring Template", filters={"year": year}, fields=["name", "status", "version"],
+                       order_by="version desc", ignore_permissions=True)
+    published = [r for r in rows if is_published(r)]
+    if published:
+        return published[0]["name"]
+    if rows:
+        raise ValidationError(f"{year}年的评分模板还是草稿，请市级管理员发布后再填写自评表")
+    raise ValidationError(f"{year}年还没有评分模板，请市级管理员先开启年度（由上一年模板复制）")
 
 
 def fill_from_template(doc) -> None:

@@ -205,7 +205,7 @@ def create_app(site) -> Starlette:
         Route("/login", api.endpoint(ui.login_page), methods=["GET"]),
         Route("/app", api.endpoint(ui.app_page), methods=["GET"]),
         Route("/app/{rest:path}", api.endpoint(ui.app_page), methods=["GET"]),
-        Route("/", api.endpoint(method.root, csrf_exempt_for=lambda r, args: args.get("cmd") in CSRF_EXEMPT),
+        Route("/", api.endpoint(method.root, csrf_exempt_for=lambda r, args: str(args.get("cmd")) in CSRF_EXEMPT),
               methods=["GET", "POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_exception_handler})

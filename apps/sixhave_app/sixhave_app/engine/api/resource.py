@@ -1,7 +1,7 @@
 """/api/resource/<DocType>[/<name>]: list, create, get, update, delete."""
 from __future__ import annotations
 
-from .. import permissions
+from .. import paging, permissions
 from ..document import rows_of
 from ..errors import DoesNotExistError, PermissionError, ValidationError
 from ..meta import CHILD_COLUMNS, STANDARD_COLUMNS
@@ -17,13 +17,20 @@ def _doctype(ctx, caller) -> str:
 
 
 def doc_json(ctx, doc) -> dict:
-    return permissions.strip_unreadable(ctx, doc.doctype, doc.as_dict())
+    """The readable part of a document for a response; values stay as stored (the response's
+    encoder writes dates as text and decimals exactly, see responses.decimal_json)."""
+    return permissions.strip_unreadable(ctx, doc.doctype, doc.as_dict(convert=False))
 
 
 # --------------------------------------------------------------------------- handlers, one per verb
 def get_collection(ctx, caller) -> Reply:
-    """GET /api/resource/<DocType>: a page of the list."""
-    return Reply(body=list_documents(ctx, _doctype(ctx, caller), caller.args), key="data")
+    """GET /api/resource/<DocType>: a page of the list; with `after`, keyset paging (paging.py):
+    the page after a cursor, and the next cursor."""
+    doctype = _doctype(ctx, caller)
+    if "after" in caller.args:
+        rows, following = list_after(ctx, doctype, caller.args)
+        return Reply(body=rows, key="data", extra={"next": following})
+    return Reply(body=list_documents(ctx, doctype, caller.args), key="data")
 
 
 def post_collection(ctx, caller) -> Reply:
@@ -52,6 +59,19 @@ def delete_member(ctx, caller) -> Reply:
 
 
 # --------------------------------------------------------------------------- what they do
+
+
+def list_after(ctx, doctype: str, args: dict):
+    fields = parse_json_arg(args.get("fields"), "fields") or ["name"]
+    limit = args.get("limit_page_length", args.get("limit", args.get("page_length")))
+    if args.get("limit_start", args.get("start")) not in (None, "", 0, "0"):
+        raise ValidationError("参数 after（游标分页）不能与 limit_start 同用")
+    rows, following = paging.get_page(
+        ctx, doctype, after=str(args.get("after") or ""), fields=fields,
+        filters=parse_json_arg(args.get("filters"), "filters"), or_filters=parse_json_arg(args.get("or_filters"), "or_filters"),
+        order_by=args.get("order_by"), limit_page_length=20 if limit in (None, "") else limit,
+        as_list=not truthy(args.get("as_dict"), True))
+    return ([list(r) for r in rows] if rows and isinstance(rows[0], tuple) else rows), following
 
 
 def list_documents(ctx, doctype: str, args: dict, *, ptype: str = "read"):

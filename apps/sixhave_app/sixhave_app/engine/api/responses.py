@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import traceback
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import orjson
 from starlette.responses import Response
@@ -13,7 +14,18 @@ from ..errors import BadRequestError, DoesNotExistError, MethodNotAllowedError, 
 from ..values import to_json_value
 
 
+def decimal_json(value: Decimal) -> orjson.Fragment:
+    """A Decimal as a JSON number written from its own text, never through a float: the
+    client reads exactly the digits stored (12345678901.23 stays 12345678901.23, 0.3 stays 0.3).
+    Not-a-number and infinities, which JSON has no number for, are null."""
+    if not value.is_finite():
+        return orjson.Fragment(b"null")
+    return orjson.Fragment(str(value).encode())
+
+
 def _default(value):
+    if isinstance(value, Decimal):
+        return decimal_json(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     if hasattr(value, "as_dict"):

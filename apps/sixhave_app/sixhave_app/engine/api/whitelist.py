@@ -55,10 +55,24 @@ BUILTIN_ALIASES.update({
     "sixhave.desk.save_preferences": "sixhave_app.engine.api.desk.save_preferences",
     "sixhave.desk.search": "sixhave_app.engine.api.desk.search",
 })
+# the administrator's studio: forms, DocTypes, fixtures, permissions (engine/api/customize.py)
+for _name in ("access", "doctypes", "load", "add_field", "update_field", "remove_field", "reorder", "set_list_view",
+              "history", "revert", "custom_doctypes", "load_doctype", "save_doctype", "export_fixtures",
+              "import_fixtures"):
+    BUILTIN_ALIASES[f"sixhave.customize.{_name}"] = f"sixhave_app.engine.api.customize.{_name}"
+for _name in ("roles", "matrix", "save", "users", "set_roles", "add_scope", "remove_scope", "preview"):
+    BUILTIN_ALIASES[f"sixhave.permissions.{_name}"] = f"sixhave_app.engine.api.customize.perm_{_name}"
 for _name in ("apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"frappe.model.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
 for _name in ("todo", "done", "delegate", "history", "apply_workflow", "get_transitions", "bulk_workflow_approval"):
     BUILTIN_ALIASES[f"sixhave.workflow.{_name}"] = f"sixhave_app.engine.api.workflow.{_name}"
+# The administrator's studio (the desk's design tools): engine/studio.py, workflow_studio.py, print_studio.py.
+for _name in ("access", "history", "revert"):
+    BUILTIN_ALIASES[f"sixhave.studio.{_name}"] = f"sixhave_app.engine.studio.{_name}"
+for _name in ("preview", "save"):
+    BUILTIN_ALIASES[f"sixhave.studio.workflow.{_name}"] = f"sixhave_app.engine.workflow_studio.{_name}"
+for _name in ("copy", "preview", "preview_page", "preview_pdf", "validate", "builder", "fields"):
+    BUILTIN_ALIASES[f"sixhave.studio.print_format.{_name}"] = f"sixhave_app.engine.print_studio.{_name}"
 for _name in ("get_list", "get_count", "get_value", "set_value", "get", "insert", "insert_many", "save",
               "submit", "cancel", "delete", "rename_doc", "get_single_value", "get_list", "bulk_update",
               "get_doc"):

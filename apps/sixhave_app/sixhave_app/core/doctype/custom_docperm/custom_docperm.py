@@ -1,4 +1,4 @@
-from sixhave_app.engine import versions
+from sixhave_app.engine import admin_guard, versions
 from sixhave_app.engine.document import Document
 
 
@@ -10,7 +10,12 @@ class CustomDocPerm(Document):
         if not self.parent_doctype and self.get("parent"):
             self.parent_doctype = self.get("parent")  # Frappe clients name the DocType "parent"
 
+    def validate(self):
+        admin_guard.check_core_customisation(self.ctx, self.parent_doctype, "修改权限：")
+
     def on_update(self):
         versions.bump_version(self.ctx, "perm")
 
-    on_trash = on_update
+    def on_trash(self):
+        admin_guard.check_core_customisation(self.ctx, self.parent_doctype, "修改权限：")
+        versions.bump_version(self.ctx, "perm")

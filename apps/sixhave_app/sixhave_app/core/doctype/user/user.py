@@ -1,6 +1,6 @@
 import sqlalchemy as sa
 
-from sixhave_app.engine import auth, users, versions
+from sixhave_app.engine import admin_guard, auth, users, versions
 from sixhave_app.engine.document import Document
 
 
@@ -16,6 +16,7 @@ class User(Document):
             if row.role in seen:
                 raise users_duplicate_role(self, row.role)
             seen.add(row.role)
+        admin_guard.check_role_change(self.ctx, self)
         # The plain password never reaches the table: it is hashed into __Auth after the write.
         password = self.get("new_password")
         self.set("new_password", None)
