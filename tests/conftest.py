@@ -95,11 +95,46 @@ class SiteFactory:
 
         for site in self.made:
             if site.redis is not None:
-                keys = list(site.redis.scan_iter(site.redis_prefix + "*"))
-                if keys:
-                    site.redis.delete(*keys)
+                _drop_redis_keys(site.redis, site.redis_prefix)
             site.dispose()
             drop_database(site.db_url)
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _drop_redis_keys(redis, prefix: str) -> None:
+    """Everything a test site left in Redis: its own prefixed keys, and RQ's — the queues and
+    registries named after the site's queues, their jobs and results, the workers that served them
+    and their cron registrations (RQ names those keys itself, outside our prefix)."""
+    site_name = prefix.rstrip(":").rsplit(":", 1)[-1]
+    keys = {_text(k) for k in redis.scan_iter(prefix + "*")}
+    rq_keys = {_text(k) for k in redis.scan_iter(f"rq:*{site_name}*")}
+    extra = set()
+    for key in rq_keys:
+        kind = _text(redis.type(key))
+        if kind == "zset":
+            members = redis.zrange(key, 0, -1)
+        elif kind == "list":
+            members = redis.lrange(key, 0, -1)
+        elif kind == "set":
+            members = redis.smembers(key)
+        else:
+            continue
+        for member in map(_text, members):
+            if member.startswith("rq:worker:"):
+                extra.add(member)
+                redis.srem("rq:workers", member)
+            else:
+                job_id = member.split(":", 1)[0]
+                extra.update({f"rq:job:{job_id}", f"rq:results:{job_id}", f"rq:job:{job_id}:dependents"})
+    for key in rq_keys:
+        if key.startswith("rq:queue:"):
+            redis.srem("rq:queues", key)
+    doomed = sorted(keys | rq_keys | extra)
+    for start in range(0, len(doomed), 500):
+        redis.delete(*doomed[start:start + 500])
 
 
 @pytest.fixture(scope="session")
