@@ -164,7 +164,7 @@ def _touches_hidden(*texts) -> bool:
     return any(h in json.dumps(t, ensure_ascii=False) for t in texts for h in HIDDEN + ["hidden_amount"])
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fields=st.lists(FIELD, min_size=1, max_size=3), filters=st.lists(FILTER, max_size=2),
        or_filters=st.lists(FILTER, max_size=2), order=st.one_of(st.none(), ORDER),
        group=st.one_of(st.none(), PLAIN))
@@ -182,7 +182,7 @@ def test_generated_queries_never_show_a_hidden_value(http, world, secrets, field
         pytest.fail(f"a query that uses a hidden field was answered: {params} → {r.text[:300]}")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(filters=st.lists(FILTER, min_size=1, max_size=2))
 def test_generated_counts_do_not_change_with_hidden_filters(http, world, secrets, filters):
     me = world["liangxi_admin"].token
