@@ -30,10 +30,14 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # pytest-xdist's worker 
 
 def pytest_collection_modifyitems(items):
     """The browser tests share one demo world per backend (tests/desk/conftest.py): under xdist
-    (`--dist loadgroup`) they all run in one worker, which builds it once."""
+    (`--dist loadgroup`) they all run in one worker, which builds it once. Every other module runs
+    whole in one worker, in file order, like a serial run (a module's tests may build on each
+    other's records, and its module-scoped fixtures are built once)."""
     for item in items:
         if item.nodeid.startswith("tests/desk/"):
             item.add_marker(pytest.mark.xdist_group("desk"))
+        elif not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 def _unavailable(what: str, why: Exception | str):

@@ -50,10 +50,15 @@ def test_two_active_workflows_for_one_doctype_are_refused(http, world):
 
 
 def test_edits_are_versioned(http, world):
+    """Makes its own inactive workflow: under xdist the tests of a module may run in any worker."""
     admin = world["sysman"].token
-    wf = http.get("/api/resource/Workflow/第二个整改流程", headers=admin).json()["data"]
+    wf = shipped("rectification_item")
+    wf["workflow_name"] = "版本化的整改流程"
+    wf["is_active"] = 0
+    assert http.post("/api/resource/Workflow", headers=admin, json=wf).status_code == 200
+    wf = http.get("/api/resource/Workflow/版本化的整改流程", headers=admin).json()["data"]
     wf["send_email_alert"] = 0
-    assert http.put("/api/resource/Workflow/第二个整改流程", headers=admin, json=wf).status_code == 200
+    assert http.put("/api/resource/Workflow/版本化的整改流程", headers=admin, json=wf).status_code == 200
     versions = http.get("/api/resource/Version", headers=admin, params={
-        "filters": json.dumps({"ref_doctype": "Workflow", "docname": "第二个整改流程"})}).json()["data"]
+        "filters": json.dumps({"ref_doctype": "Workflow", "docname": "版本化的整改流程"})}).json()["data"]
     assert len(versions) >= 1

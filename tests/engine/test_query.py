@@ -102,3 +102,28 @@ def test_bad_queries_are_clear_errors_never_sql(ctx, kwargs, words):
     with pytest.raises(QueryError) as err:
         ctx.get_list("Test Note", **kwargs)
     assert words in err.value.message
+
+
+def test_sum_and_avg_over_non_numbers_are_refused_naming_the_field(ctx, notes):
+    """A random run once sent sum(creation): SQLite adds the datetimes' text up to a number, which
+    the datetime column's reader could not read back (a 500)."""
+    for spec in ("sum(creation)", "avg(due)", "sum(title) as t"):
+        with pytest.raises(QueryError) as err:
+            ctx.get_list("Test Note", fields=[spec], filters={"details": notes})
+        assert spec.split("(")[1].split(")")[0] in str(err.value)
+    rows = ctx.get_list("Test Note", fields=["min(creation) as first", "max(due) as last", "count(name) as n"],
+                        filters={"details": notes})
+    assert rows[0]["n"] == 4 and str(rows[0]["last"]) == "2024-03-15" and rows[0]["first"] is not None
+
+
+def test_avg_of_an_exact_decimal_is_read_back_in_its_units(ctx, notes):
+    rows = ctx.get_list("Test Note", fields=["avg(amount) as a"], filters={"details": notes})
+    assert rows[0]["a"] == Decimal("2.20")
+
+
+@pytest.mark.parametrize("op", ["=", "!=", "<", ">", "<=", ">="])
+def test_an_empty_date_in_a_comparison_means_not_set(ctx, notes, op):
+    """A random run found `due < " "` a 500: the blank date became None inside a comparison."""
+    rows = ctx.get_list("Test Note", fields=["title"], filters=[["details", "=", notes], ["due", op, " "]])
+    expected = {"=": ["丁"], "!=": ["丙", "乙", "甲"]}.get(op, [])
+    assert titles(rows) == expected

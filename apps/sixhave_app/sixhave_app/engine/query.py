@@ -14,10 +14,18 @@ import sqlalchemy as sa
 from . import fieldtypes, limits
 from . import query_grammar as grammar
 from .errors import QueryError
+from .fieldtypes import ExactDecimal
 
 OPERATORS = {"=", "!=", "<>", "<", ">", "<=", ">=", "like", "not like", "in", "not in", "is", "between",
              "descendants of", "descendants of (inclusive)", "ancestors of", "not descendants of",
              "not ancestors of", "ancestors of (inclusive)"}
+
+
+def _is_number(type_: sa.types.TypeEngine) -> bool:
+    """Whether sum()/avg() mean anything over a column of this type."""
+    return isinstance(type_, (ExactDecimal, sa.Integer, sa.Numeric, sa.Float)) and not isinstance(type_, sa.Boolean)
+
+
 AGGREGATES = {"count": sa.func.count, "sum": sa.func.sum, "avg": sa.func.avg, "min": sa.func.min,
               "max": sa.func.max}
 PURPOSE_WORDS = {"字段": "读取", "过滤字段": "按其过滤", "排序字段": "按其排序", "分组字段": "按其分组"}
@@ -115,8 +123,13 @@ class Builder:
             if expr.column is None:
                 return sa.func.count(), "count(*)"
             col = self.resolve(expr.column, spec, purpose=purpose)
+            if expr.func in ("sum", "avg") and not _is_number(col.type):
+                raise QueryError(f"{purpose} “{spec}”：{expr.func} 只能用于数字字段，"
+                                 f"“{expr.column.fieldname}” 不是数字")
             value = AGGREGATES[expr.func](col.distinct() if expr.distinct else col)
-            if expr.func in ("sum", "min", "max"):
+            if expr.func in ("sum", "min", "max") or isinstance(col.type, ExactDecimal):
+                # the column's own type reads the result back (exact decimals are scaled
+                # integers on SQLite, so their avg() needs it too)
                 value = sa.type_coerce(value, col.type)
             return value, f"{expr.func}({'distinct ' if expr.distinct else ''}{expr.column.fieldname})"
         return self.resolve(expr.column, spec, purpose=purpose), expr.column.fieldname
@@ -296,6 +309,10 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
         if value is None:
             return col.is_(None) if op == "=" else col.is_not(None)
         v = coerce(value)
+        if v is None:  # an empty value of a date or number field means "not set"
+            if op == "=":
+                return col.is_(None)
+            return col.is_not(None) if op in ("!=", "<>") else sa.false()
         if op == "=":
             return col == v
         if op in ("!=", "<>"):
