@@ -3,6 +3,7 @@ a real RQ worker (a `sixhave worker` process) with Redis; a worker killed mid-jo
 half-written result and the job is retried or failed with its error visible."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -177,9 +178,25 @@ def _kill_mid_job(site, user, retries: int) -> str:
         partial = list(jobs.result_folder(site, name).glob(".*.part"))
         assert partial, "the job writes under a temporary name"
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the worker and its work horse die at once
+        # the worker and its work horse die at once (the horse is in a process group of its own:
+        # RQ calls setpgrp in it, so killing the worker's group alone would leave it running)
+        horses = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGKILL)
+        for pid in horses:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         proc.wait(timeout=20)
     return name
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 @pytest.mark.redis

@@ -23,7 +23,10 @@ HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 # Text a spreadsheet would read as the start of a formula (or of a DDE command).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_EXACT_DIGITS = 15  # Excel keeps 15 significant digits; longer decimals are written as text
-DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "hh:mm:ss"
+# openpyxl's own formats for these types, so that a date needs no style of its own
+DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss", "h:mm:ss"
+# Formats a plain value gets anyway ("0" for an int is General's look): no styled cell needed
+_IMPLIED_FORMATS = {None, "0", DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT}
 
 
 def is_formula_like(text: str) -> bool:
@@ -112,6 +115,7 @@ class SheetWriter:
                  formats: list[str | None] | None = None, required: list[bool] | None = None):
         self.sheet = book.create_sheet(title=sheet_title(title, book))
         self.formats = formats or [None] * len(headers)
+        self.styles = [None if f in _IMPLIED_FORMATS else f for f in self.formats]
         self.rows = 0
         for index, width in enumerate(widths or [max(len(h) * 2 + 2, 10) for h in headers], start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60)
@@ -121,8 +125,20 @@ class SheetWriter:
                                      alignment=HEADER_ALIGN, border=BORDER) for h, req in zip(headers, required)])
 
     def append(self, values) -> None:
-        sheet, formats = self.sheet, self.formats
-        self.sheet.append([safe_cell(sheet, v, number_format=f) for v, f in zip(values, formats)])
+        """A row of values. A cell is styled only where its column's format says more than the
+        value's type does (decimals, thousands, "@" text) or where text looks like a formula;
+        every other value goes to openpyxl as it is, which writes it typed (str as text, never
+        as a formula: openpyxl reads only "=…" as one, and those are styled cells here)."""
+        sheet, row = self.sheet, []
+        for value, style in zip(values, self.styles):
+            value = cell_value(value)
+            if value is None:
+                row.append(None)
+            elif style is not None or (value.__class__ is str and value.startswith(FORMULA_STARTS)):
+                row.append(safe_cell(sheet, value, number_format=style))
+            else:
+                row.append(value)
+        sheet.append(row)
         self.rows += 1
 
 
