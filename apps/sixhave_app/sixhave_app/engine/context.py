@@ -30,6 +30,7 @@ class Context:
         self._after_commit: list[Callable[[], None]] = []
         self._link_cache: dict[tuple[str, str], bool] = {}
         self.link_access: dict[tuple[str, bool], set[str]] = {}  # links.readable: names this user may link to
+        self.scope_hits: dict[tuple[str, str], set[str]] = {}  # permissions.in_scope: names found in scope
         self.pending_errors: list[dict] = []  # error_log.record: written at commit, or after a rollback
         self.error_keys: set = set()
         self._borrowed = False  # made by as_user: the transaction belongs to another context
@@ -86,8 +87,7 @@ class Context:
             with self._conn.begin():  # the failure's record outlives the work it failed
                 error_log.write(self, self._conn, entries)
         self._after_commit = []
-        self._link_cache.clear()
-        self.link_access.clear()
+        self.forget_reads()
         if self.flags.pop("versions_changed", None):
             self.flags.pop("version_publish_registered", None)
             self.site.metas.invalidate()
@@ -101,10 +101,23 @@ class Context:
         self._conn = None
         self._tx = None
 
-    def atomic(self):
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
         """A savepoint: one document operation either happens whole or not at all, even inside
-        a larger transaction whose caller catches the error and goes on."""
-        return self.conn.begin_nested()
+        a larger transaction whose caller catches the error and goes on. What was learnt
+        inside it (links readable, names in scope) is forgotten with it."""
+        with self.conn.begin_nested():
+            try:
+                yield
+            except BaseException:
+                self.forget_reads()
+                raise
+
+    def forget_reads(self) -> None:
+        """Drop what this context remembers of the data (after a rollback, or a rename)."""
+        self._link_cache.clear()
+        self.link_access.clear()
+        self.scope_hits.clear()
 
     @contextmanager
     def as_user(self, user: str, *, roles: list[str] | None = None) -> Iterator["Context"]:
@@ -233,6 +246,8 @@ class Context:
     # ----------------------------------------------------------------- extension points
     def before_write(self, doc, action: str, before: dict | None = None) -> None:
         """Guards registered by the engine's layers (permissions, workflow) see every write."""
+        for key in [k for k in self.scope_hits if k[1] == doc.doctype]:
+            del self.scope_hits[key]  # the scoped tree changes: ask it again
         for guard in self.site.write_guards:
             guard(self, doc, action, before)
 

@@ -448,15 +448,13 @@ def run(ctx, doctype: str, data: bytes, import_type: str = INSERT, *, commit: bo
     total = len(reader.docs)
     for i, parsed in enumerate(reader.docs, start=1):
         if not parsed.problems:
-            savepoint = ctx.conn.begin_nested()
+            # a row is written whole or not at all by insert()/save() themselves (each its own
+            # savepoint, Context.atomic), so a failed row leaves nothing behind for the next
             try:
                 action, name = _apply(ctx, meta, parsed, import_type, submit)
-                savepoint.commit()
                 setattr(outcome, action, getattr(outcome, action) + 1)
                 outcome.names.append(name)
             except Exception as exc:  # noqa: BLE001 - every failure becomes a problem of its row
-                if savepoint.is_active:
-                    savepoint.rollback()
                 parsed.problems.append(_problem_from(exc, parsed, headers))
         if progress and (i % 200 == 0 or i == total):
             progress(i, total)

@@ -167,14 +167,18 @@ class Document:
         server_fields.stamp_children(self, now, new=new, before=before)
 
     def insert(self) -> "Document":
-        with self.ctx.atomic():
-            return self._insert()
+        try:
+            with self.ctx.atomic():
+                return self._insert()
+        finally:
+            self.flags.fetched = None
 
     def _insert(self) -> "Document":
         ctx = self.ctx
         if self.meta.istable:
             raise ValidationError(f"{self.meta.display_name} 是子表，只能随上级单据保存")
         server_fields.claim_on_insert(self)
+        self.flags.fetched = {}  # linked records read during this write (validation.fetch_linked_values)
         if self.docstatus not in (DocStatus.DRAFT, DocStatus.SUBMITTED):
             raise DocstatusTransitionError(f"{self.meta.display_name}：新单据的状态只能是草稿或已提交")
         if self.docstatus == DocStatus.SUBMITTED and not self.meta.is_submittable:
@@ -229,8 +233,11 @@ class Document:
     def save(self) -> "Document":
         if self.is_new() and not self.meta.issingle:
             return self.insert()
-        with self.ctx.atomic():
-            return self._save()
+        try:
+            with self.ctx.atomic():
+                return self._save()
+        finally:
+            self.flags.fetched = None
 
     def _save(self) -> "Document":
         ctx = self.ctx
@@ -239,6 +246,7 @@ class Document:
         else:
             before = storage.load(ctx, self.doctype, self.name, for_update=True)
         server_fields.claim_on_update(self, before)
+        self.flags.fetched = {}  # linked records read during this write (validation.fetch_linked_values)
         old_status, new_status = int(before.get("docstatus") or 0), self.docstatus
         action = _transition(self.meta, old_status, new_status)
         ctx.before_write(self, action, before=before)

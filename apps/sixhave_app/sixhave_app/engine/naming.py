@@ -21,10 +21,14 @@ def next_value(ctx, key: str, *, step: int = 1) -> int:
     """
     series = ctx.site.system["tabSeries"]
     conn = ctx.conn
+    returning = conn.dialect.update_returning  # SQLite: one statement; MariaDB has no UPDATE … RETURNING
     for _ in range(3):
-        updated = conn.execute(series.update().where(series.c.name == key)
-                               .values(current=series.c.current + step)).rowcount
-        if updated:
+        bump = series.update().where(series.c.name == key).values(current=series.c.current + step)
+        if returning:
+            value = conn.execute(bump.returning(series.c.current)).scalar()
+            if value is not None:
+                return int(value)
+        elif conn.execute(bump).rowcount:
             return int(conn.execute(sa.select(series.c.current).where(series.c.name == key)).scalar())
         try:
             with conn.begin_nested():

@@ -44,5 +44,4 @@ def _update_links(ctx, doctype: str, old: str, new: str) -> None:
     ctx.conn.execute(files.update().where(files.c.attached_to_doctype == doctype, files.c.attached_to_name == old)
                      .values(attached_to_name=new))
     ctx.site.perm_cache.clear()
-    ctx._link_cache.clear()
-    ctx.link_access.clear()
+    ctx.forget_reads()

@@ -142,8 +142,18 @@ def fetch_linked_values(doc) -> None:
         sources = [s for s in sources if s not in hidden]  # no copying what the writer may not read
         if not sources:
             continue
-        table = ctx.table(lf.options)
-        row = ctx.conn.execute(sa.select(*[table.c[s] for s in sources]).where(table.c.name == link_value)).mappings().first()
+        # one write asks each linked record once: the scope check (permissions.write_guard) and
+        # validation both fetch, and Document starts every insert/save with an empty memo
+        memo = getattr(doc.flags, "fetched", None)
+        key = (lf.options, link_value, tuple(sources))
+        if memo is not None and key in memo:
+            row = memo[key]
+        else:
+            table = ctx.table(lf.options)
+            row = ctx.conn.execute(sa.select(*[table.c[s] for s in sources])
+                                   .where(table.c.name == link_value)).mappings().first()
+            if memo is not None:
+                memo[key] = row
         if row is None:
             continue
         for f, source in targets:

@@ -2,6 +2,8 @@
 unit, so that a branch secretary's scope is the branch itself."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from sixhave_app.engine.errors import ValidationError
 
 
@@ -36,10 +38,13 @@ def ensure_tree_node(doc) -> None:
         node.save()
 
 
-def count_members(ctx, party_org: str | None) -> None:
-    """Keep the branch's member count (members on the roll) current."""
-    if not party_org or not ctx.exists("Party Organization", party_org):
+def count_members(ctx, *party_orgs: str | None) -> None:
+    """Keep the branches' member counts (members on the roll) current: one UPDATE that counts,
+    whoever's rights (the count is the branch's, not the writer's view of it)."""
+    names = sorted({p for p in party_orgs if p})
+    if not names:
         return
-    count = ctx.get_count("Party Member", {"party_org": party_org, "status": "在册"}, ignore_permissions=True)
-    table = ctx.table("Party Organization")
-    ctx.conn.execute(table.update().where(table.c.name == party_org).values(member_count=count))
+    orgs, members = ctx.table("Party Organization"), ctx.table("Party Member")
+    on_roll = (sa.select(sa.func.count()).select_from(members)
+               .where(members.c.party_org == orgs.c.name, members.c.status == "在册").scalar_subquery())
+    ctx.conn.execute(orgs.update().where(orgs.c.name.in_(names)).values(member_count=on_roll))
