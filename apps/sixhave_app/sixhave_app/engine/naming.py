@@ -16,8 +16,11 @@ def next_value(ctx, key: str, *, step: int = 1) -> int:
     """Increment counter `key` in tabSeries inside the caller's transaction and return it.
 
     The UPDATE takes the row lock (MariaDB) or the write lock (SQLite, BEGIN IMMEDIATE), so two
-    concurrent inserts never read the same value; the first use of a key races on INSERT and the
-    loser retries the UPDATE.
+    concurrent inserts never read the same value. The first use of a key makes its row: on SQLite
+    inside the transaction (the write lock already serialises writers), on MariaDB on a connection
+    of its own (`_make_counter`), because there the losers of a race to insert one key keep shared
+    locks on it until their transactions end, and two of them upgrading to the UPDATE's exclusive
+    lock deadlock each other.
     """
     series = ctx.site.system["tabSeries"]
     conn = ctx.conn
@@ -30,6 +33,9 @@ def next_value(ctx, key: str, *, step: int = 1) -> int:
                 return int(value)
         elif conn.execute(bump).rowcount:
             return int(conn.execute(sa.select(series.c.current).where(series.c.name == key)).scalar())
+        if conn.dialect.name != "sqlite":
+            _make_counter(ctx.site, series, key)
+            continue
         try:
             with conn.begin_nested():
                 conn.execute(series.insert().values(name=key, current=step))
@@ -37,6 +43,15 @@ def next_value(ctx, key: str, *, step: int = 1) -> int:
         except sa.exc.IntegrityError:
             continue
     raise ValidationError(f"无法分配编号（计数器 {key} 争用过多）")
+
+
+def _make_counter(site, series: sa.Table, key: str) -> None:
+    """Counter `key` at 0, committed at once on its own connection (READ COMMITTED: the caller's
+    UPDATE that found no row holds no lock this insert would wait for); a row another writer made
+    first is left as it is."""
+    with site.engine.connect() as own:
+        own.execute(series.insert().prefix_with("IGNORE").values(name=key, current=0))
+        own.commit()
 
 
 def current_value(ctx, key: str) -> int:
