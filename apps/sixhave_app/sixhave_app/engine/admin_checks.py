@@ -50,23 +50,21 @@ def sample_document(metas, meta, *, depth: int = 0) -> dict:
 
 
 def _sample_value(f, now):
-    t = f.fieldtype
-    if t == "Select":
+    kind = f.kind
+    if kind.sample is not None:
+        return kind.sample
+    if kind.select:
         options = f.select_options()
         return options[0] if options else SAMPLE_TEXT
-    if t in ("Int", "Check"):
+    if kind.integer or kind.boolean:
         return 1
-    if t in ("Float", "Percent"):
+    if kind.decimal == "float":
         return 1.0
-    if t == "Currency":
+    if kind.decimal == "exact":
         return Decimal("1")
-    if t == "Date":
-        return now.date()
-    if t == "Datetime":
-        return now
-    if t == "Time":
-        return now.time()
-    if t == "JSON":
+    if kind.temporal is not None:
+        return {"date": now.date(), "datetime": now, "time": now.time()}[kind.temporal]
+    if kind.json:
         return {}
     return SAMPLE_TEXT
 

@@ -16,9 +16,6 @@ from .users import ADMIN
 
 ID_HEADER = "ID"
 ID_ALIASES = ("ID", "id", "name", "编号 (ID)", "编号（ID）")
-NOT_EXCHANGED = {"Password"}  # never written to a file
-_WIDTH = {"Date": 12, "Datetime": 20, "Time": 10, "Int": 10, "Check": 8, "Float": 12, "Currency": 14, "Percent": 10,
-          "Small Text": 36, "Text": 40, "Long Text": 50, "Text Editor": 50, "Code": 40, "JSON": 40}
 
 
 @dataclass(eq=False)  # compared and hashed by identity: a column is one place in one sheet
@@ -44,12 +41,12 @@ class Column:
     def width(self) -> float:
         if self.field is None:
             return 16
-        if self.fieldtype in _WIDTH:
-            return max(_WIDTH[self.fieldtype], len(self.header) * 2 + 2)
+        if self.field.kind.excel_width is not None:
+            return max(self.field.kind.excel_width, len(self.header) * 2 + 2)
         return min(max(len(self.header) * 2 + 4, (self.field.length or 20) // 2 + 6, 12), 40)
 
     def to_cell(self, value):
-        if self.fieldtype == "Check" and value is not None:
+        if self.field is not None and self.field.kind.boolean and value is not None:
             return "是" if value else "否"
         return value
 
@@ -58,13 +55,13 @@ class Column:
         f = self.field
         if f is None:
             return "@"
-        if f.fieldtype in ("Float", "Percent") and f.precision not in (None, ""):
-            return excel.decimal_format(f.decimal_places())
-        if f.fieldtype == "Currency":
+        if f.kind.decimal == "exact":
             return excel.decimal_format(f.decimal_places(), thousands=True)
-        if f.fieldtype == "Int":
+        if f.exact_decimal:
+            return excel.decimal_format(f.decimal_places())
+        if f.kind.integer:
             return "0"
-        return {"Date": excel.DATE_FORMAT, "Datetime": excel.DATETIME_FORMAT, "Time": excel.TIME_FORMAT}.get(f.fieldtype)
+        return {"date": excel.DATE_FORMAT, "datetime": excel.DATETIME_FORMAT, "time": excel.TIME_FORMAT}.get(f.kind.temporal)
 
 
 def readable_levels(ctx, doctype: str) -> set[int] | None:
@@ -76,11 +73,11 @@ def readable_levels(ctx, doctype: str) -> set[int] | None:
 
 def server_owned(f: DocField) -> bool:
     """Computed or fetched by the server: written to files, never taken from them."""
-    return bool(f.read_only) or f.fieldtype == "Read Only"
+    return bool(f.read_only) or f.kind.server_owned
 
 
 def _shown(f: DocField, levels: set[int] | None, *, for_import: bool) -> bool:
-    if not f.has_column or f.fieldtype in NOT_EXCHANGED or f.hidden:
+    if not f.has_column or not f.kind.exchanged or f.hidden:  # a Password is never written to a file
         return False
     if levels is not None and (f.permlevel or 0) not in levels:
         return False

@@ -53,7 +53,7 @@ def merged_meta(ctx, doctype: str, *, extra_fields: list[dict] = (), drop_custom
     names = store.all_names()
     children = [n for n in names if store.get(n).istable]
     validate_doctype_dict(merged, source=f"DocType {doctype}", known_doctypes=names, child_doctypes=children, metas=store)
-    return Meta(merged)
+    return Meta(merged, field_types=store.field_types)
 
 
 # --------------------------------------------------------------------------- Custom Field
@@ -142,7 +142,7 @@ def sync_doctype_doc(doc) -> None:
             old = old_by_row.get(row.get("name"))
             if old and row.get("fieldname") and old != row.get("fieldname"):
                 renames[old] = row.get("fieldname")
-    meta = Meta(data)
+    meta = Meta(data, field_types=ctx.site.field_types)
     sync_schema(ctx, meta, renames)
 
 

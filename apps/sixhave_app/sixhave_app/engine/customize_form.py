@@ -27,9 +27,6 @@ STANDARD_PROPS = ("label", "hidden", "reqd", "in_list_view", "in_standard_filter
                   "default", "depends_on", "mandatory_depends_on", "read_only_depends_on", "print_hide", "bold",
                   "read_only")
 CUSTOM_PROPS = tuple(k for k in FIELD_KEYS if k not in ("name", "idx", "is_custom_field", "insert_after"))
-FIELD_TYPES = ("Data", "Select", "Link", "Check", "Int", "Float", "Currency", "Percent", "Date", "Datetime",
-               "Time", "Small Text", "Text", "Long Text", "Text Editor", "Attach", "Attach Image", "Rating",
-               "Section Break", "Column Break", "Tab Break", "Heading", "HTML", "Table")
 PROP_LABELS = {"label": "标签", "hidden": "隐藏", "reqd": "必填", "in_list_view": "列表显示", "options": "选项",
                "description": "说明", "default": "默认值", "depends_on": "显示条件", "mandatory_depends_on": "必填条件",
                "read_only_depends_on": "只读条件", "fieldtype": "类型", "fieldname": "字段名", "permlevel": "权限级别",
@@ -78,11 +75,11 @@ def load(ctx, doctype: str) -> dict:
         data = f.as_dict()
         data["standard"] = int(f.fieldname not in custom_names)
         data["custom_field"] = custom_names.get(f.fieldname)
-        data["layout"] = int(bool(fieldtypes.FIELD_TYPES.get(f.fieldtype) and fieldtypes.FIELD_TYPES[f.fieldtype].layout))
+        data["layout"] = int(f.kind.layout)
         fields.append(data)
     return {"doctype": doctype, "label": meta.display_name, "istable": meta.istable, "title_field": meta.title_field,
             "custom_doctype": int(not ctx.site.metas.is_standard(doctype)), "fields": fields,
-            "field_types": list(FIELD_TYPES), "standard_props": list(STANDARD_PROPS),
+            "field_types": offered_types(ctx), "standard_props": list(STANDARD_PROPS),
             "history": change_log.history(ctx, doctype)}
 
 
@@ -149,9 +146,14 @@ def _values_in_use(ctx, doctype: str, fieldname: str, values: list[str]) -> list
     return list(dict.fromkeys(rows))
 
 
+def offered_types(ctx) -> list[str]:
+    """The field types a new field may have: the site's types marked `customizable`, in table order."""
+    return [name for name, kind in ctx.site.field_types.items() if kind.customizable]
+
+
 def check_options_kept(ctx, doctype: str, field, new_options: str) -> None:
     """Removing a Select option that records still hold would lose their value: refused, named."""
-    if field.fieldtype != "Select":
+    if not field.kind.select:
         return
     kept = {o.strip() for o in (new_options or "").split("\n") if o.strip()}
     removed = [o for o in field.select_options() if o not in kept]
@@ -164,7 +166,7 @@ def check_options_kept(ctx, doctype: str, field, new_options: str) -> None:
 
 def check_type_change(ctx, doctype: str, field, new_type: str, new_options: str | None) -> None:
     """A custom field's new type must hold every stored value: else refused, naming the records."""
-    kind = fieldtypes.FIELD_TYPES.get(new_type)
+    kind = ctx.site.field_types.get(new_type)
     if kind is None:
         raise ValidationError(f"未知的字段类型 “{new_type}”", field="fieldtype")
     table = ctx.table(doctype)
@@ -173,6 +175,7 @@ def check_type_change(ctx, doctype: str, field, new_type: str, new_options: str 
     label = "parent" if ctx.meta(doctype).istable else "name"
     col = table.c[field.fieldname]
     probe = type(field)(fieldname=field.fieldname, fieldtype=new_type, label=field.label, options=new_options)
+    probe.types = ctx.site.field_types
     bad = []
     rows = ctx.conn.execute(sa.select(table.c[label], col).where(col.is_not(None), col != "")).all() \
         if col.type.python_type is str else ctx.conn.execute(sa.select(table.c[label], col).where(col.is_not(None))).all()
@@ -227,11 +230,12 @@ def add_field(ctx, doctype: str, field: dict) -> dict:
     values = _clean_field({k: v for k, v in field.items() if k != "insert_after"}, CUSTOM_PROPS)
     label = (values.get("label") or "").strip()
     fieldtype = values.get("fieldtype") or "Data"
-    if not label and fieldtype not in ("Section Break", "Column Break", "Tab Break"):
+    kind = ctx.site.field_types.get(fieldtype) if isinstance(fieldtype, str) else None
+    if not label and (kind is None or kind.needs_label):
         raise ValidationError("请填写字段标签", field="label")
-    if fieldtype not in FIELD_TYPES:
+    if kind is None or not kind.customizable:
         raise ValidationError(f"不支持的字段类型 “{fieldtype}”", field="fieldtype")
-    if fieldtype == "Select" and not (values.get("options") or "").strip():
+    if kind.select and not (values.get("options") or "").strip():
         raise ValidationError("下拉选择须填写选项（每行一个）", field="options")
     _check_hidden_required(values, label)
     meta = ctx.meta(doctype)
@@ -270,7 +274,7 @@ def update_field(ctx, doctype: str, fieldname: str, values: dict) -> dict:
     merged = f.as_dict()
     if custom is None:
         changes = _clean_field(values, STANDARD_PROPS)
-        if "options" in changes and f.fieldtype != "Select":
+        if "options" in changes and not f.kind.select:
             raise ValidationError(f"标准字段“{f.display_label}”只能修改下拉选择的选项", field="options")
         merged.update(changes)
         _check_hidden_required(merged, f.display_label)

@@ -127,10 +127,10 @@ def coerce_cell(f, value):
     from the float's shortest repr and rounded to the field's precision (never through binary)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    ft = f.fieldtype
+    kind = f.kind
     if isinstance(value, str):
-        value = value.strip() if ft not in ("Small Text", "Text", "Long Text", "Text Editor", "Code") else value
-    if ft in ("Date", "Datetime"):
+        value = value.strip() if not kind.multiline else value
+    if kind.temporal in ("date", "datetime"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = _from_serial(float(value))
         elif isinstance(value, str):
@@ -138,32 +138,31 @@ def coerce_cell(f, value):
         if isinstance(value, dt.time):
             raise fieldtypes.FieldValueError("应为日期（年-月-日）")
         return f.kind.coerce(value, f)
-    if ft == "Time":
+    if kind.temporal == "time":
         if isinstance(value, float) and 0 <= value < 1:
             seconds = round(value * 86400)
             return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
         if isinstance(value, dt.datetime):
             return value.time()
         return f.kind.coerce(value, f)
-    if ft in ("Float", "Currency", "Percent") and isinstance(value, float):
+    if kind.decimal and isinstance(value, float):
         value = Decimal(repr(value))
-    if ft in ("Float", "Currency", "Percent") and isinstance(value, str):
+    if kind.decimal and isinstance(value, str):
         try:
             value = Decimal(value.replace(",", "").replace("，", "").rstrip("%"))
         except InvalidOperation:
             raise fieldtypes.FieldValueError("应为数字") from None
-    if ft in ("Float", "Percent") and f.precision in (None, ""):
+    if kind.decimal and not f.exact_decimal:
         return float(value)
-    if ft in ("Float", "Currency", "Percent"):
+    if kind.decimal:
         return f.kind.coerce(value, f)
-    if ft == "Int" and isinstance(value, float):
+    if kind.integer and isinstance(value, float):
         if not value.is_integer():
             raise fieldtypes.FieldValueError("应为整数")
         return int(value)
-    if ft == "Check" and isinstance(value, float):
+    if kind.boolean and isinstance(value, float):
         value = int(value) if value.is_integer() else value
-    if ft in ("Data", "Link", "Dynamic Link", "Select", "Read Only", "Small Text", "Text", "Long Text",
-              "Text Editor", "Code", "Attach", "Attach Image"):
+    if kind.text_like:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = _number_text(value)
         elif isinstance(value, dt.datetime):

@@ -149,7 +149,7 @@ class Document:
         for f in self.meta.fields:
             if f.has_column and self._v.get(f.fieldname) is None and f.default not in (None, ""):
                 self._v[f.fieldname] = fieldtypes.parse_default(f.default, f, user=ctx.user)
-            elif f.has_column and f.fieldtype == "Check" and self._v.get(f.fieldname) is None:
+            elif f.has_column and f.kind.boolean and self._v.get(f.fieldname) is None:
                 self._v[f.fieldname] = 0
         for rows in self._rows.values():
             for row in rows:
@@ -399,7 +399,7 @@ def _scalar_of(meta, key: str, value):
         return int(value)
     if isinstance(value, (list, tuple, dict)) and (key in _SCALAR_KEYS or key in meta.valid_columns()):
         field = meta.get_field(key)
-        if field is None or field.fieldtype != "JSON":
+        if field is None or not field.kind.json:
             raise ValidationError(f"{meta.display_name}：字段 “{meta.label_of(key)}”（{key}）应为单个值，不能是列表或对象",
                                   field=key)
     if key == "modified" and isinstance(value, str) and value.strip():

@@ -1,7 +1,11 @@
-"""Field types: the one table that maps each type to its column, its coercion and its validation.
+"""Field types: the one table that maps each type to its column, its coercion and its validation,
+and the flags that schema, validation, query, OpenAPI, printing, import/export and storage read.
 
-Adding a field type means adding a row to FIELD_TYPES; nothing else in the engine switches on a
-field type's name except through the flags kept here.
+Nothing else in the engine switches on a field type's name: it reads `field.kind.<flag>`. An app
+adds a type without touching the engine by listing `FieldType` rows (or dotted paths to them) as
+`field_types` in its hooks.py; each Site builds its own registry (`registry()`: these defaults plus
+the apps' types) and its MetaStore resolves every field's `kind` through it, so no module-level
+table is ever changed at run time.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import orjson
 import sqlalchemy as sa
@@ -275,17 +279,92 @@ def _json(value, field):
     return value
 
 
+# --------------------------------------------------------------------------- OpenAPI fragments
+def _string_schema(field) -> dict:
+    return {"type": "string"}
+
+
+def _short_text_schema(field) -> dict:
+    """Data, Link, Select, Read Only: a VARCHAR's length; a Select's choices."""
+    schema: dict = {"type": "string"}
+    options = field.select_options() if field.kind.select else []
+    if options:
+        schema["enum"] = options + [""]
+    schema["maxLength"] = field.length or 140
+    return schema
+
+
+def _data_schema(field) -> dict:
+    schema = _short_text_schema(field)
+    if field.options == "Email":
+        schema["format"] = "email"
+    return schema
+
+
+def _int_schema(field) -> dict:
+    return {"type": "integer", "minimum": -(2 ** 63), "maximum": 2 ** 63 - 1}
+
+
+def _check_schema(field) -> dict:
+    return {"type": "integer", "enum": [0, 1]}
+
+
+def _number_schema(field) -> dict:
+    return {"type": "number"}
+
+
+def _any_schema(field) -> dict:
+    return {}
+
+
+def _format_schema(fmt: str):
+    return lambda field: {"type": "string", "format": fmt}
+
+
 # --------------------------------------------------------------------------- the table
 @dataclass(frozen=True)
 class FieldType:
     name: str
     column: Callable[[Any], sa.types.TypeEngine] | None  # None: no column in the table
     coerce: Callable[[Any, Any], Any] | None = None
-    layout: bool = False          # Section/Column/Tab Break: no value at all
+    layout: bool = False          # Section/Column/Tab Break…: no value at all
     table: bool = False           # Table / Table MultiSelect: child rows
-    link: bool = False            # value is the name of another document
+    link: bool = False            # value is the name of a document of the DocType in `options`
+    dynamic_link: bool = False    # value is the name of a document of the DocType held by the field `options` names
     width: int = 0                # for widening checks: a column may only move to a wider one
     searchable: bool = False      # text a link search may match
+    indexable: bool = True        # may get an index (for links, search fields, search_index)
+    # query and validation
+    text_like: bool = False       # a filter value is compared as text
+    blank_kept: bool = False      # "" is kept as a value (else it means not set)
+    multiline: bool = False       # text kept as typed on import (not stripped)
+    server_owned: bool = False    # computed by the server, never taken from a file (Read Only)
+    # what the value is
+    numeric: bool = False         # a number that sums (report totals)
+    integer: bool = False
+    decimal: str | None = None    # "float": exact only with a precision; "exact": always an exact decimal
+    places: int = DECIMAL_SCALE   # decimal places when the field gives no precision
+    boolean: bool = False         # 0/1, shown as 是/否
+    temporal: str | None = None   # "date" | "datetime" | "time"
+    select: bool = False          # a choice among the lines of `options`
+    json: bool = False            # any JSON value, kept as text
+    attach: bool = False          # a file's URL
+    image: bool = False           # an image's URL (left out of the generic print layout)
+    # where the value goes
+    exchanged: bool = True        # written to export files and read from imports
+    printed: bool = True          # offered and shown in print
+    summary: bool = False         # short enough to show as a review-queue column (custom fields)
+    customizable: bool = False    # offered when adding a field in Customize Form
+    needs_label: bool = True      # a new field of this type must have a label
+    openapi: Callable[[Any], dict] = _string_schema  # the value's JSON schema in /api/openapi.json
+    excel_width: int | None = None  # a spreadsheet column's width (None: from the label and length)
+    import_hint: str = ""         # what to type, in the import template
+    sample: Any = None            # a value admin checks try rules on (None: by the flags)
+
+    @property
+    def refers(self) -> bool:
+        """Names another document (Link or Dynamic Link)."""
+        return self.link or self.dynamic_link
 
 
 def _varchar(field):
@@ -344,41 +423,81 @@ def _float_coerce(value, field):
 _W_VARCHAR, _W_TEXT, _W_LONG = 10, 20, 30
 _W_INT, _W_DECIMAL = 5, 6
 
-FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in [
-    FieldType("Data", _varchar, _data, width=_W_VARCHAR, searchable=True),
-    FieldType("Link", _varchar, _data, link=True, width=_W_VARCHAR, searchable=True),
-    FieldType("Dynamic Link", _varchar, _data, link=True, width=_W_VARCHAR),
-    FieldType("Select", _varchar, _select, width=_W_VARCHAR, searchable=True),
-    FieldType("Read Only", _varchar, _data, width=_W_VARCHAR),
-    FieldType("Password", _varchar, _data, width=_W_VARCHAR),
-    FieldType("Small Text", _text_col, _long_text, width=_W_TEXT, searchable=True),
-    FieldType("Text", _text_col, _long_text, width=_W_TEXT, searchable=True),
-    FieldType("Long Text", _long_col, _long_text, width=_W_LONG),
-    FieldType("Text Editor", _long_col, _long_text, width=_W_LONG),
+_TEXT = dict(text_like=True, width=_W_VARCHAR)
+_SHORT = dict(_TEXT, blank_kept=True, openapi=_short_text_schema)
+_LONG = dict(text_like=True, multiline=True)
+_DECIMAL = dict(numeric=True, width=_W_DECIMAL, openapi=_number_schema)
+
+# In the order Customize Form offers them.
+DEFAULT_TYPES: tuple[FieldType, ...] = (
+    FieldType("Data", _varchar, _data, searchable=True, summary=True, customizable=True, import_hint="文本",
+              **dict(_SHORT, openapi=_data_schema)),
+    FieldType("Select", _varchar, _select, select=True, searchable=True, summary=True, customizable=True,
+              import_hint="下拉选择", **_SHORT),
+    FieldType("Link", _varchar, _data, link=True, searchable=True, summary=True, customizable=True,
+              import_hint="链接（填写编号）", **_SHORT),
+    FieldType("Check", lambda f: sa.SmallInteger(), _check, boolean=True, width=1, customizable=True,
+              openapi=_check_schema, excel_width=8, import_hint="是/否"),
+    FieldType("Int", lambda f: sa.BigInteger(), _int, numeric=True, integer=True, width=_W_INT, summary=True,
+              customizable=True, openapi=_int_schema, excel_width=10, import_hint="整数"),
+    FieldType("Float", _float_col, _float_coerce, decimal="float", customizable=True, excel_width=12,
+              import_hint="数字", **_DECIMAL),
+    FieldType("Currency", lambda f: ExactDecimal(f.decimal_places()), _decimal, decimal="exact", places=2,
+              customizable=True, excel_width=14, import_hint="金额", **_DECIMAL),
+    FieldType("Percent", _float_col, _float_coerce, decimal="float", customizable=True, excel_width=10,
+              import_hint="百分数", **_DECIMAL),
+    FieldType("Date", lambda f: sa.Date(), _date, temporal="date", width=40, summary=True, customizable=True,
+              openapi=_format_schema("date"), excel_width=12, import_hint="日期（年-月-日，如 2024-05-01）"),
+    FieldType("Datetime", _datetime_col, _datetime, temporal="datetime", width=41, customizable=True,
+              openapi=_format_schema("date-time"), excel_width=20, import_hint="日期时间（如 2024-05-01 09:30:00）"),
+    FieldType("Time", lambda f: sa.Time(), _time, temporal="time", width=42, customizable=True,
+              openapi=_format_schema("time"), excel_width=10, import_hint="时间（如 09:30:00）"),
+    FieldType("Small Text", _text_col, _long_text, width=_W_TEXT, searchable=True, indexable=False,
+              customizable=True, excel_width=36, import_hint="多行文本", **_LONG),
+    FieldType("Text", _text_col, _long_text, width=_W_TEXT, searchable=True, indexable=False, customizable=True,
+              excel_width=40, import_hint="多行文本", **_LONG),
+    FieldType("Long Text", _long_col, _long_text, width=_W_LONG, indexable=False, customizable=True,
+              excel_width=50, import_hint="长文本", **_LONG),
+    FieldType("Text Editor", _long_col, _long_text, width=_W_LONG, customizable=True, excel_width=50,
+              import_hint="长文本", **_LONG),
+    FieldType("Attach", _text_col, _long_text, attach=True, text_like=True, width=_W_TEXT, customizable=True,
+              import_hint="附件地址"),
+    FieldType("Attach Image", _text_col, _long_text, attach=True, image=True, text_like=True, width=_W_TEXT,
+              customizable=True),
+    FieldType("Rating", _float_col, _float_coerce, width=_W_DECIMAL, customizable=True,
+              openapi=_number_schema),  # as Frappe: a fraction, 0–1
+    FieldType("Section Break", None, layout=True, customizable=True, needs_label=False),
+    FieldType("Column Break", None, layout=True, customizable=True, needs_label=False),
+    FieldType("Tab Break", None, layout=True, customizable=True, needs_label=False),
+    FieldType("Heading", None, layout=True, customizable=True),
+    FieldType("HTML", None, layout=True, customizable=True),
+    FieldType("Table", None, table=True, customizable=True),
+    FieldType("Dynamic Link", _varchar, _data, dynamic_link=True, import_hint="链接（填写编号）", **_SHORT),
+    FieldType("Read Only", _varchar, _data, server_owned=True, **_SHORT),
+    FieldType("Password", _varchar, _data, text_like=True, width=_W_VARCHAR, exchanged=False, printed=False),
+    FieldType("Code", _long_col, _long_text, width=_W_LONG, excel_width=40, import_hint="文本", **_LONG),
     FieldType("Markdown Editor", _long_col, _long_text, width=_W_LONG),
-    FieldType("Code", _long_col, _long_text, width=_W_LONG),
-    FieldType("Attach", _text_col, _long_text, width=_W_TEXT),
-    FieldType("Attach Image", _text_col, _long_text, width=_W_TEXT),
-    FieldType("JSON", _json_col, _json, width=_W_LONG),
-    FieldType("Int", lambda f: sa.BigInteger(), _int, width=_W_INT),
-    FieldType("Check", lambda f: sa.SmallInteger(), _check, width=1),
-    FieldType("Float", _float_col, _float_coerce, width=_W_DECIMAL),
-    FieldType("Currency", lambda f: ExactDecimal(f.decimal_places()), _decimal, width=_W_DECIMAL),
-    FieldType("Percent", _float_col, _float_coerce, width=_W_DECIMAL),
-    FieldType("Rating", _float_col, _float_coerce, width=_W_DECIMAL),  # as Frappe: a fraction, 0–1
     FieldType("Color", _varchar, _data, width=_W_VARCHAR),
-    FieldType("Date", lambda f: sa.Date(), _date, width=40),
-    FieldType("Datetime", _datetime_col, _datetime, width=41),
-    FieldType("Time", lambda f: sa.Time(), _time, width=42),
-    FieldType("Table", None, table=True),
+    FieldType("JSON", _json_col, _json, json=True, width=_W_LONG, printed=False, openapi=_any_schema,
+              excel_width=40),
     FieldType("Table MultiSelect", None, table=True),
-    FieldType("Section Break", None, layout=True),
-    FieldType("Column Break", None, layout=True),
-    FieldType("Tab Break", None, layout=True),
-    FieldType("HTML", None, layout=True),
     FieldType("Button", None, layout=True),
-    FieldType("Heading", None, layout=True),
-]}
+)
+FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in DEFAULT_TYPES}
+
+
+def registry(extra: Iterable[FieldType] = ()) -> dict[str, FieldType]:
+    """The engine's field types and the ones apps add (hooks' `field_types`); a Site keeps its own.
+    An app may not redefine a type another app or the engine already defines."""
+    types = dict(FIELD_TYPES)
+    for kind in extra:
+        if not isinstance(kind, FieldType):
+            raise TypeError(f"field_types: {kind!r} 不是 FieldType")
+        if kind.name in types:
+            raise ValueError(f"field_types: 字段类型 “{kind.name}” 已定义")
+        types[kind.name] = kind
+    return types
+
 
 # Moves between types that keep every stored value (schema sync widens along these, never back).
 WIDENINGS = {
@@ -402,8 +521,8 @@ INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
 
 def length_limit(field) -> tuple[int, str] | None:
     """(limit, "chars" | "bytes") for a text-like field's column, None for other types."""
-    kind = FIELD_TYPES.get(field.fieldtype)
-    if kind is None or kind.column is None:
+    kind = field.kind
+    if kind.column is None:
         return None
     if kind.column is _varchar:
         return int(field.length or 140), "chars"
@@ -412,10 +531,6 @@ def length_limit(field) -> tuple[int, str] | None:
     if kind.column in (_long_col, _json_col):
         return LONG_TEXT_BYTES, "bytes"
     return None
-
-
-NUMERIC_TYPES = {"Int", "Float", "Currency", "Percent", "Check"}
-DATE_TYPES = {"Date", "Datetime", "Time"}
 
 
 def get(fieldtype: str) -> FieldType | None:
@@ -434,5 +549,5 @@ def parse_default(raw, field, *, today: dt.date | None = None, user: str | None 
             return dt.datetime.now().replace(microsecond=0)
         if key == "__user":
             return user
-    kind = FIELD_TYPES[field.fieldtype]
+    kind = field.kind
     return kind.coerce(raw, field) if kind.coerce else raw

@@ -17,11 +17,6 @@ from .errors import ValidationError
 EXPORT_RECORDS = ("blank_template", "all", "5_records")
 LIST_ROWS = 5000          # rows of the sheet that get the drop-downs
 MAX_LINK_CHOICES = 300    # a link offers a drop-down when the user can pick from at most this many
-TYPE_WORDS = {"Data": "文本", "Link": "链接（填写编号）", "Select": "下拉选择", "Small Text": "多行文本", "Text": "多行文本",
-              "Long Text": "长文本", "Text Editor": "长文本", "Int": "整数", "Float": "数字", "Currency": "金额",
-              "Percent": "百分数", "Check": "是/否", "Date": "日期（年-月-日，如 2024-05-01）",
-              "Datetime": "日期时间（如 2024-05-01 09:30:00）", "Time": "时间（如 09:30:00）", "Attach": "附件地址",
-              "Code": "文本", "Dynamic Link": "链接（填写编号）"}
 
 
 def _selected(ctx, meta, export_fields):
@@ -63,11 +58,11 @@ def _choices(ctx, column: cols.Column) -> list[str] | None:
     f = column.field
     if f is None:
         return None
-    if f.fieldtype == "Select":
+    if f.kind.select:
         return f.select_options() or None
-    if f.fieldtype == "Check":
+    if f.kind.boolean:
         return ["是", "否"]
-    if f.fieldtype == "Link" and permissions.has_permission(ctx, f.options, "read"):
+    if f.kind.link and permissions.has_permission(ctx, f.options, "read"):
         if query.get_count(ctx, f.options) > MAX_LINK_CHOICES:
             return None
         return [str(n) for n in ctx.get_list(f.options, pluck="name", order_by="name asc", limit_page_length=MAX_LINK_CHOICES)]
@@ -191,11 +186,11 @@ def _instructions(ctx, book, meta, columns) -> None:
             sheet.append([excel.safe_cell(sheet, v) for v in
                           (column.header, "编号", "否", "", "新建时可留空；更新已有记录时必填")])
             continue
-        kind = TYPE_WORDS.get(f.fieldtype, f.fieldtype)
-        if f.fieldtype == "Link":
+        kind = f.kind.import_hint or f.fieldtype
+        if f.kind.link:
             kind = f"链接到“{ctx.meta(f.options).display_name}”（填写其编号）"
-        options = "、".join(f.select_options()) if f.fieldtype == "Select" else (
-            f"保留 {f.decimal_places()} 位小数" if f.fieldtype in ("Currency",) or (f.fieldtype in ("Float", "Percent") and f.precision not in (None, "")) else "")
+        options = "、".join(f.select_options()) if f.kind.select else (
+            f"保留 {f.decimal_places()} 位小数" if f.exact_decimal else "")
         sheet.append([excel.safe_cell(sheet, v) for v in
                       (column.header, kind, "是" if f.reqd else "否", options, f.description or "")])
 

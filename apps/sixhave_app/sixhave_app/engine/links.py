@@ -95,16 +95,16 @@ def check(ctx, doc, before: dict | None) -> None:
     for row, prior in _rows(doc, before):
         row.flags.unfetched = set()
         for f in row.meta.data_fields:
-            if f.fieldtype not in ("Link", "Dynamic Link"):
+            if not f.kind.refers:
                 continue
             value = row.get(f.fieldname)
             if value in (None, ""):
                 continue
-            target = f.options if f.fieldtype == "Link" else row.get(f.options)
+            target = f.options if f.kind.link else row.get(f.options)
             if not target or not ctx.site.metas.exists(target):
                 continue  # validation names the missing or unknown type
             changed = prior is None or str(prior.get(f.fieldname) or "") != str(value) or \
-                (f.fieldtype == "Dynamic Link" and prior.get(f.options) != target)
+                (f.kind.dynamic_link and prior.get(f.options) != target)
             scoped = not f.ignore_user_permissions
             pending.append((row, f, target, str(value), scoped, changed))
             wanted.setdefault((target, scoped), set()).add(str(value))

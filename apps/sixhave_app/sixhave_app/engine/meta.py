@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field as dc_field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, ClassVar, Iterable
 
 from . import fieldtypes
 from .admin_checks import check_doctype_rules
@@ -96,6 +96,8 @@ class DocField:
     print_hide: int = 0
     ignore_user_permissions: int = 0
     extra: dict = dc_field(default_factory=dict)
+    # the site's field types (fieldtypes.registry); Meta sets it when the site adds types of its own
+    types: ClassVar[dict[str, fieldtypes.FieldType]] = fieldtypes.FIELD_TYPES
 
     @classmethod
     def from_dict(cls, data: dict) -> "DocField":
@@ -119,16 +121,16 @@ class DocField:
 
     @property
     def kind(self) -> fieldtypes.FieldType:
-        return fieldtypes.FIELD_TYPES[self.fieldtype]
+        return self.types[self.fieldtype]
 
     @property
     def has_column(self) -> bool:
-        kind = fieldtypes.FIELD_TYPES.get(self.fieldtype)
+        kind = self.types.get(self.fieldtype)
         return bool(kind and kind.column is not None)
 
     @property
     def is_table(self) -> bool:
-        kind = fieldtypes.FIELD_TYPES.get(self.fieldtype)
+        kind = self.types.get(self.fieldtype)
         return bool(kind and kind.table)
 
     @property
@@ -141,13 +143,20 @@ class DocField:
     def decimal_places(self) -> int:
         if self.precision not in (None, ""):
             return int(self.precision)
-        return 2 if self.fieldtype == "Currency" else fieldtypes.DECIMAL_SCALE
+        return self.kind.places
+
+    @property
+    def exact_decimal(self) -> bool:
+        """Kept as an exact decimal (a Currency, or a Float/Percent given a precision)."""
+        kind = self.kind
+        return kind.decimal == "exact" or (kind.decimal == "float" and self.precision not in (None, ""))
 
 
 class Meta:
     """The merged definition of one DocType. Read-only after construction."""
 
-    def __init__(self, data: dict, *, source: str = "", app: str | None = None):
+    def __init__(self, data: dict, *, source: str = "", app: str | None = None,
+                 field_types: dict[str, fieldtypes.FieldType] | None = None):
         self.source = source or data.get("name", "?")
         self.app = app
         self._data = {k: v for k, v in data.items() if k != "fields"}
@@ -172,6 +181,9 @@ class Meta:
             indexes = json.loads(indexes or "[]")
         self.indexes: list[list[str]] = [list(ix) for ix in indexes]
         self._add_implied_fields()
+        if field_types is not None and field_types is not DocField.types:
+            for f in self.fields:
+                f.types = field_types
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
 
     # ----------------------------------------------------------------- construction helpers
@@ -216,7 +228,7 @@ class Meta:
 
     @cached_property
     def link_fields(self) -> list[DocField]:
-        return [f for f in self.fields if f.fieldtype == "Link"]
+        return [f for f in self.fields if f.kind.link]
 
     def column_names(self) -> list[str]:
         return list(self._column_names)
@@ -254,8 +266,11 @@ class Meta:
 
 # --------------------------------------------------------------------------- validation
 def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[str] | None = None,
-                          child_doctypes: Iterable[str] | None = None, metas=None) -> None:
+                          child_doctypes: Iterable[str] | None = None, metas=None,
+                          field_types: dict[str, fieldtypes.FieldType] | None = None) -> None:
     """Reject invalid metadata with a message naming the file (or DocType) and the field."""
+    if field_types is None:
+        field_types = metas.field_types if metas is not None else fieldtypes.FIELD_TYPES
     name = data.get("name")
     where = f"{source}"
     if not name or not isinstance(name, str):
@@ -269,7 +284,7 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
         fieldname = raw.get("fieldname") or ""
         fieldtype = raw.get("fieldtype") or "Data"
         at = f"{where}: 字段 “{fieldname or '#' + str(position)}”"
-        kind = fieldtypes.FIELD_TYPES.get(fieldtype)
+        kind = field_types.get(fieldtype)
         if kind is None:
             raise MetaError(f"{at}: 未知的字段类型 “{fieldtype}”")
         if not fieldname:
@@ -284,14 +299,14 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
             raise MetaError(f"{at}: 字段名重复")
         seen.add(fieldname)
         options = (raw.get("options") or "").strip()
-        if kind.table or fieldtype == "Link":
+        if kind.table or kind.link:
             if not options:
                 raise MetaError(f"{at}: {fieldtype} 字段须在 options 中指明目标 DocType")
             if known is not None and options not in known and options != name:
                 raise MetaError(f"{at}: 链接的 DocType “{options}” 不存在")
             if kind.table and children is not None and options not in children:
                 raise MetaError(f"{at}: 子表 “{options}” 不是子表 DocType (istable)")
-        if fieldtype == "Select" and raw.get("default") not in (None, ""):
+        if kind.select and raw.get("default") not in (None, ""):
             choices = [o.strip() for o in options.split("\n") if o.strip()]
             if str(raw["default"]) not in choices:
                 raise MetaError(f"{at}: 默认值 “{raw['default']}” 不在可选项中")
@@ -306,7 +321,9 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
         length = raw.get("length")
         if length not in (None, "", 0) and (not str(length).isdigit() or not 0 < int(length) <= 1000):
             raise MetaError(f"{at}: 长度 (length) 须为 1–1000")
-    for dynamic in (f for f in data.get("fields") or [] if f.get("fieldtype") == "Dynamic Link"):
+    dynamics = [f for f in data.get("fields") or []
+                if getattr(field_types.get(f.get("fieldtype") or "Data"), "dynamic_link", False)]
+    for dynamic in dynamics:
         target = (dynamic.get("options") or "").strip()
         if target not in seen:
             raise MetaError(f"{where}: 字段 “{dynamic.get('fieldname')}”: Dynamic Link 的 options 须为本表中指向 DocType 的字段名")
@@ -342,7 +359,7 @@ def validate_doctype_dict(data: dict, *, source: str, known_doctypes: Iterable[s
     for perm in data.get("permissions") or []:
         if not perm.get("role"):
             raise MetaError(f"{where}: 权限行缺少角色 (role)")
-    check_doctype_rules(metas, Meta(data), where=where)  # depends_on rules and the naming rule, tried on a sample
+    check_doctype_rules(metas, Meta(data, field_types=field_types), where=where)  # depends_on rules and the naming rule, tried on a sample
 
 
 # --------------------------------------------------------------------------- loading
@@ -434,7 +451,8 @@ def apply_field_order(fields: list[dict], order) -> list[dict]:
 
 
 def _typed(value, property_type, is_int):
-    if is_int or property_type in ("Check", "Int"):
+    kind = fieldtypes.get(property_type) if isinstance(property_type, str) else None
+    if is_int or (kind is not None and (kind.integer or kind.boolean)):
         return _as_int(value)
     return value
 
@@ -442,8 +460,9 @@ def _typed(value, property_type, is_int):
 class MetaStore:
     """Builds and caches Meta objects for one site; `invalidate()` drops them all."""
 
-    def __init__(self, app_packages: list[str]):
+    def __init__(self, app_packages: list[str], field_types: dict[str, fieldtypes.FieldType] | None = None):
         self.app_packages = app_packages
+        self.field_types = field_types if field_types is not None else fieldtypes.FIELD_TYPES
         self.sources = discover_app_doctypes(app_packages)
         self._cache: dict[str, Meta] = {}
         self.version: int | None = None
@@ -456,7 +475,8 @@ class MetaStore:
         names = set(self.sources)
         children = {n for n, s in self.sources.items() if _as_int(s.data.get("istable"))}
         for name, src in self.sources.items():
-            validate_doctype_dict(src.data, source=str(src.path), known_doctypes=names, child_doctypes=children)
+            validate_doctype_dict(src.data, source=str(src.path), known_doctypes=names, child_doctypes=children,
+                                  field_types=self.field_types)
 
     def load_customisations(self, custom_doctypes: list[dict], custom_fields: list[dict],
                             property_setters: list[dict], version: int | None):
@@ -507,7 +527,7 @@ class MetaStore:
         merged = apply_customisations(data, self._custom_fields.get(doctype, []),
                                       self._property_setters.get(doctype, []))
         return Meta(merged, source=str(source.path) if source else f"DocType {doctype}",
-                    app=source.app if source else None)
+                    app=source.app if source else None, field_types=self.field_types)
 
     def controller_module(self, doctype: str) -> str | None:
         src = self.sources.get(doctype)
@@ -523,6 +543,6 @@ class MetaStore:
             if meta.issingle:
                 continue
             for f in meta.fields:
-                if (f.fieldtype == "Link" and f.options == target) or (dynamic and f.fieldtype == "Dynamic Link"):
+                if (f.kind.link and f.options == target) or (dynamic and f.kind.dynamic_link):
                     out.append((name, f))
         return out

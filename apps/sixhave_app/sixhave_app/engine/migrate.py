@@ -18,7 +18,7 @@ def migrate(site, *, progress: Callable[[str, int, int], None] | None = None,
     total = len(standard)
     for i, (name, source) in enumerate(sorted(standard.items()), start=1):
         with site.engine.begin() as conn:
-            result = schema.sync_table(conn, Meta(source.data))
+            result = schema.sync_table(conn, Meta(source.data, field_types=site.field_types))
         report["tables_created"] += int(result.created)
         report["columns_added"] += len(result.added)
         report["indexes"] += len(result.indexes)

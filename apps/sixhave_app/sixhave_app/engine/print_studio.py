@@ -193,7 +193,7 @@ def build(ctx, doctype: str, layout: dict) -> dict:
             cells = []
             for fieldname in fields[start:start + columns]:
                 f = meta.get_field(fieldname)
-                value = f"{{{{ doc.{fieldname}|num }}}}" if f.fieldtype in ("Float", "Currency", "Percent") else \
+                value = f"{{{{ doc.{fieldname}|num }}}}" if f.kind.decimal else \
                     f"{{{{ doc.{fieldname} }}}}"
                 cells.append(f"<th>{_esc(f.display_label)}</th><td>{value}</td>")
             pad = "<th></th><td></td>" * (columns - len(cells))
@@ -237,9 +237,9 @@ def fields(ctx, doctype=None, **kwargs) -> dict:
         raise DoesNotExistError(f"DocType “{doctype}” 不存在")
     meta = ctx.meta(doctype)
     plain = [{"fieldname": f.fieldname, "label": f.display_label, "fieldtype": f.fieldtype}
-             for f in meta.data_fields if f.has_column and not f.is_table and f.fieldtype not in ("Password", "JSON")]
+             for f in meta.data_fields if f.has_column and not f.is_table and f.kind.printed]
     tables = [{"fieldname": tf.fieldname, "label": tf.display_label,
                "columns": [{"fieldname": c.fieldname, "label": c.display_label, "in_list_view": int(bool(c.in_list_view))}
-                           for c in ctx.meta(tf.options).data_fields if c.fieldtype not in ("Password", "JSON")]}
+                           for c in ctx.meta(tf.options).data_fields if c.kind.printed]}
               for tf in meta.table_fields]
     return {"fields": plain, "tables": tables}

@@ -352,7 +352,7 @@ def _standard_context(ctx, doc, view: PrintView) -> dict:
     data = view._values
     shown = lambda f: not (f.hidden or f.print_hide) and f.fieldname in data  # noqa: E731
     fields = [{"label": f.display_label, "value": _display(data.get(f.fieldname), f)}
-              for f in meta.data_fields if shown(f) and f.fieldtype not in ("Attach Image", "JSON", "Password")]
+              for f in meta.data_fields if shown(f) and f.kind.printed and not f.kind.image]
     tables = []
     for tf in meta.table_fields:
         if not shown(tf):
@@ -372,7 +372,7 @@ def _standard_context(ctx, doc, view: PrintView) -> dict:
 def _display(value, field) -> str:
     if value is None or value == "":
         return ""
-    if field.fieldtype == "Check":
+    if field.kind.boolean:
         return "是" if value else "否"
     return str(to_json_value(value))
 

@@ -268,10 +268,9 @@ class Builder:
 def coerce_filter_value(field, value, label: str):
     if field is None or value is None or not field.has_column or field.kind.coerce is None:
         return value
-    if field.fieldtype in ("Data", "Link", "Dynamic Link", "Select", "Read Only", "Small Text", "Text",
-                           "Long Text", "Text Editor", "Code", "Attach", "Attach Image", "Password"):
+    if field.kind.text_like:
         return str(value)
-    if value == "" and field.fieldtype in fieldtypes.NUMERIC_TYPES:
+    if value == "" and (field.kind.numeric or field.kind.boolean):
         return 0
     try:
         return field.kind.coerce(value, field)
@@ -346,11 +345,11 @@ def build_condition(ctx, col, field, op: str, value, meta, label: str):
         if not isinstance(value, (list, tuple)) or len(value) != 2:
             raise QueryError(f"过滤字段 “{label}”：between 需要两个值 [起, 止]")
         low, high = coerce(value[0]), coerce(value[1])
-        if field is not None and field.fieldtype == "Datetime" and isinstance(value[1], str) and len(value[1].strip()) == 10:
+        if field is not None and field.kind.temporal == "datetime" and isinstance(value[1], str) and len(value[1].strip()) == 10:
             high = high.replace(hour=23, minute=59, second=59, microsecond=999999)
         return col.between(low, high)
     # tree operators
-    if field is not None and field.fieldtype == "Link":
+    if field is not None and field.kind.link:
         tree_doctype = field.options
     elif col.key == "name":
         tree_doctype = meta.name

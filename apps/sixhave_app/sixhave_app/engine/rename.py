@@ -34,7 +34,7 @@ def _update_links(ctx, doctype: str, old: str, new: str) -> None:
     for source, f in ctx.site.metas.linking_fields(doctype, dynamic=True):
         table = ctx.table(source)
         col = table.c[f.fieldname]
-        if f.fieldtype == "Link":
+        if f.kind.link:
             ctx.conn.execute(table.update().where(col == old).values({f.fieldname: new}))
         else:
             ctx.conn.execute(table.update().where(col == old, table.c[f.options] == doctype).values({f.fieldname: new}))

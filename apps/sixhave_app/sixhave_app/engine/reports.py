@@ -17,11 +17,10 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from . import permissions
+from . import fieldtypes, permissions
 from .errors import DoesNotExistError, PermissionError, ValidationError
 from .meta import scrub
 
-NUMERIC = {"Int", "Float", "Currency", "Percent"}
 TOTAL_LABEL = "合计"
 
 
@@ -143,7 +142,8 @@ def _apply_declared(ctx, report, filters: dict) -> dict:
             out[name] = spec["default"]() if callable(spec["default"]) else spec["default"]
         if spec.get("reqd") and out.get(name) in (None, ""):
             raise ValidationError(f"报表 “{report.name}”：请填写筛选条件 “{spec.get('label') or name}”", field=name)
-        if out.get(name) not in (None, "") and spec.get("fieldtype") == "Int":
+        kind = ctx.site.field_types.get(spec.get("fieldtype"))
+        if out.get(name) not in (None, "") and kind is not None and kind.integer:
             try:
                 out[name] = int(out[name])
             except (TypeError, ValueError):
@@ -173,7 +173,7 @@ def run(ctx, report_name: str, filters=None) -> dict:
     columns, data = _without_unreadable(ctx, report.ref_doctype, columns, data)
     wants_total = report.add_total_row or (report.report_type != "Script Report" and builder_settings(report).get("add_totals_row"))
     if wants_total and data:
-        data.append(total_row(columns, data))
+        data.append(total_row(columns, data, ctx.site.field_types))
     labels = {f["fieldname"]: f.get("label") or f["fieldname"] for f in declared_filters(ctx, report)}
     return {"result": [_jsonable(r) for r in data], "columns": columns, "message": message, "chart": chart,
             "filter_labels": labels,
@@ -218,11 +218,14 @@ def _without_unreadable(ctx, doctype: str, columns: list[dict], data: list[dict]
             [{k: v for k, v in row.items() if k not in hidden} for row in data])
 
 
-def total_row(columns: list[dict], data: list[dict]) -> dict:
+def total_row(columns: list[dict], data: list[dict], field_types: dict | None = None) -> dict:
+    """Sums of the number columns (`fieldtypes.FieldType.numeric`) not marked no_total."""
+    field_types = fieldtypes.FIELD_TYPES if field_types is None else field_types
     row = {}
     for index, column in enumerate(columns):
         key = column["fieldname"]
-        if column.get("fieldtype") in NUMERIC and not column.get("no_total"):
+        kind = field_types.get(column.get("fieldtype"))
+        if kind is not None and kind.numeric and not column.get("no_total"):
             values = [r.get(key) for r in data if isinstance(r.get(key), (int, float, Decimal))]
             row[key] = sum((Decimal(str(v)) for v in values), Decimal(0)) if values else None
         elif index == 0:
@@ -313,7 +316,7 @@ def _column_of(ctx, doctype: str, fieldname: str, key: str | None = None) -> dic
     field = meta.get_field(fieldname)
     return {"fieldname": key or fieldname, "label": meta.label_of(fieldname),
             "fieldtype": field.fieldtype if field else ("Datetime" if fieldname in ("creation", "modified") else "Data"),
-            "options": field.options if field is not None and field.fieldtype == "Link" else None, "width": 140,
+            "options": field.options if field is not None and field.kind.link else None, "width": 140,
             "source": f"{doctype}.{fieldname}"}
 
 

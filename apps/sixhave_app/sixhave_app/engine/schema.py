@@ -63,8 +63,8 @@ def wanted_indexes(meta: Meta) -> list[IndexSpec]:
     for f in meta.data_fields:
         if f.unique:
             specs[(f.fieldname,)] = IndexSpec((f.fieldname,), unique=True)
-        elif f.fieldtype in ("Link", "Dynamic Link") or f.search_index or f.fieldname in meta.search_fields:
-            if f.kind.width <= fieldtypes._W_VARCHAR or f.fieldtype not in ("Small Text", "Text", "Long Text"):
+        elif f.kind.refers or f.search_index or f.fieldname in meta.search_fields:
+            if f.kind.indexable:
                 specs.setdefault((f.fieldname,), IndexSpec((f.fieldname,)))
     if meta.is_tree:
         specs[("lft", "rgt")] = IndexSpec(("lft", "rgt"))

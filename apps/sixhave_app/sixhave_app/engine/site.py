@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from . import custom_rows, dotted, layers, schema
+from . import custom_rows, dotted, fieldtypes, layers, schema
 from .context import Context
 from .document import Document, load_controller
 from .errors import SiteError
@@ -208,6 +208,7 @@ class Hooks:
         self.module_labels: dict[str, str] = {}  # module → its label in the desk's sidebar
         self.desk_sections: dict[str, list[str]] = {}  # sidebar group label → DocTypes, in order
         self.studio_tools: dict[str, str] = {}  # the desk's studio: tool → the DocType whose write right opens it
+        self.field_types: list = []  # FieldType rows an app adds (fieldtypes.registry)
 
 
 def load_hooks(app_packages: list[str]) -> Hooks:
@@ -242,6 +243,8 @@ def load_hooks(app_packages: list[str]) -> Hooks:
         hooks.module_labels.update(getattr(module, "module_labels", {}))
         hooks.desk_sections.update(getattr(module, "desk_sections", {}))
         hooks.studio_tools.update(getattr(module, "studio_tools", {}))
+        hooks.field_types += [t if isinstance(t, fieldtypes.FieldType) else dotted.resolve(t)
+                              for t in getattr(module, "field_types", [])]
     return hooks
 
 
@@ -259,7 +262,11 @@ class Site:
         db_url = self.config.get("db_url") or f"sqlite:///{(self.path / 'site.db').resolve()}"
         self.db_url = db_url
         self.engine = make_engine(db_url)
-        self.metas = MetaStore(self.config.get("apps") or DEFAULT_APPS)
+        apps = self.config.get("apps") or DEFAULT_APPS
+        self.hooks = load_hooks(apps)
+        # the engine's field types and the apps' (hooks' field_types): every Meta of this site reads them
+        self.field_types = fieldtypes.registry(self.hooks.field_types)
+        self.metas = MetaStore(apps, field_types=self.field_types)
         self.redis = None
         self.redis_prefix = self.config.get("redis_prefix") or f"sixhave:{name}:"
         if self.config.get("redis_url"):
@@ -284,7 +291,6 @@ class Site:
         self.row_filters: dict = {}  # DocType → fn(ctx, row): what a reader may see of a row about another document
         self.state_listeners: list = []  # fn(ctx, wf, doc, **what): a document entered a workflow state (workflow.announce_state)
         self.doc_events: dict[tuple[str, str], list] = {}
-        self.hooks = load_hooks(self.metas.app_packages)
         for (doctype, method), handlers in self.hooks.doc_events.items():
             self.doc_events.setdefault((doctype, method), []).extend(handlers)
         self.unrestricted_roles: set[str] = {"Administrator"} | set(self.hooks.unrestricted_roles)

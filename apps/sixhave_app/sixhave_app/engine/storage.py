@@ -175,7 +175,7 @@ def load_single(ctx, doctype: str) -> dict:
         raw = stored.get(f.fieldname)
         if raw is None:
             data[f.fieldname] = None
-        elif f.fieldtype == "JSON":
+        elif f.kind.json:
             data[f.fieldname] = json.loads(raw)
         else:
             data[f.fieldname] = f.kind.coerce(raw, f) if f.kind.coerce else raw
@@ -195,7 +195,7 @@ def save_single(ctx, doc) -> None:
         value = doc.get(f.fieldname)
         if value is None:
             continue
-        text = json.dumps(value, ensure_ascii=False) if f.fieldtype == "JSON" else str(value)
+        text = json.dumps(value, ensure_ascii=False) if f.kind.json else str(value)
         rows.append({"doctype": doc.doctype, "field": f.fieldname, "value": text})
     if rows:
         ctx.conn.execute(t.insert(), rows)

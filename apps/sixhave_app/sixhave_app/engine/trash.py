@@ -25,7 +25,7 @@ def referrers(ctx, doctype: str, name: str, *, limit: int = 10) -> list[tuple[st
     for source, fields in fields_of.items():
         meta = metas.get(source)
         table = ctx.table(source)
-        conds = [table.c[f.fieldname] == name if f.fieldtype == "Link"
+        conds = [table.c[f.fieldname] == name if f.kind.link
                  else sa.and_(table.c[f.options] == doctype, table.c[f.fieldname] == name) for f in fields]
         cols = [table.c.name] + ([table.c.parenttype, table.c.parent] if meta.istable else [])
         stmt = sa.select(*cols).where(sa.or_(*conds), table.c.docstatus < DocStatus.CANCELLED).limit(limit)

@@ -28,7 +28,7 @@ def coerce_values(doc) -> None:
         raw = doc.get(f.fieldname)
         if raw is None:
             continue
-        if raw == "" and f.fieldtype not in ("Data", "Select", "Link", "Dynamic Link", "Read Only"):
+        if raw == "" and not f.kind.blank_kept:
             doc.set(f.fieldname, None)
             continue
         try:
@@ -48,7 +48,7 @@ def coerce_values(doc) -> None:
 def check_length(doc, f, value) -> None:
     """A value within what its column holds on both databases (fieldtypes.length_limit, an Int's
     BIGINT range): more is refused naming the field — never cut short by the database."""
-    if isinstance(value, int) and not isinstance(value, bool) and f.fieldtype == "Int":
+    if isinstance(value, int) and not isinstance(value, bool) and f.kind.integer:
         low, high = fieldtypes.INT_RANGE
         if not low <= value <= high:
             raise ValidationError(f"{_where(doc)}：字段 “{f.display_label}” 的值超出整数范围（{low} 至 {high}）",
@@ -100,13 +100,13 @@ def _true(expression, data, doc, f, *, default: bool) -> bool:
 def check_links(doc) -> None:
     ctx = doc.ctx
     for f in doc.meta.data_fields:
-        if f.fieldtype not in ("Link", "Dynamic Link"):
+        if not f.kind.refers:
             continue
         value = doc.get(f.fieldname)
         if not value:
             continue
-        target = f.options if f.fieldtype == "Link" else doc.get(f.options)
-        if f.fieldtype == "Dynamic Link":
+        target = f.options if f.kind.link else doc.get(f.options)
+        if f.kind.dynamic_link:
             if not target:
                 raise LinkValidationError(f"{_where(doc)}：字段 “{f.display_label}” 需要先选择类型", field=f.fieldname)
             if not ctx.site.metas.exists(target):
@@ -129,7 +129,7 @@ def fetch_linked_values(doc) -> None:
     for link_field, targets in wanted.items():
         lf = doc.meta.get_field(link_field)
         link_value = doc.get(link_field)
-        if lf is None or lf.fieldtype != "Link" or link_field in unfetched:
+        if lf is None or not lf.kind.link or link_field in unfetched:
             continue
         if not link_value:
             for f, _ in targets:

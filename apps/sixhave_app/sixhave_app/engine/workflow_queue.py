@@ -188,7 +188,7 @@ def _todo_statements(ctx, table, scope, doctype, state, overdue, filters):
             table.c.creation, table.c.user]
     # the site's own columns on the queue (e.g. the org copied from the document), for filters and display
     cols += [table.c[f.fieldname] for f in ctx.meta("Workflow Action").data_fields
-             if f.is_custom_field and f.fieldtype in ("Link", "Data", "Select", "Date", "Int")]
+             if f.is_custom_field and f.kind.summary]
     page = (sa.select(*cols).where(*base).order_by(table.c.due_date.is_(None), table.c.due_date, table.c.creation.desc())
             .offset(sa.bindparam("start", type_=sa.Integer)).limit(sa.bindparam("length", type_=sa.Integer)))
     return counts, page

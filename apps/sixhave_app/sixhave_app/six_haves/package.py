@@ -52,7 +52,7 @@ def _attachments(ctx, doctype: str, name: str) -> list[tuple[str, Path]]:
                            pluck="file_url", ignore_permissions=True))
     doc = ctx.get_doc(doctype, name)
     for f in doc.meta.data_fields:
-        if f.fieldtype in ("Attach", "Attach Image") and doc.get(f.fieldname):
+        if f.kind.attach and doc.get(f.fieldname):
             urls.add(doc.get(f.fieldname))
     for url in sorted(u for u in urls if u):
         path = files.path_of(ctx.site, url)

@@ -105,7 +105,8 @@ def getdoctype(ctx, doctype=None, with_parent=None, cached_timestamp=None, **kwa
     seen = {doctype}
     for f in docs[0]["fields"]:
         child = f.get("options")
-        if f.get("fieldtype") in ("Table", "Table MultiSelect") and child not in seen:
+        kind = ctx.site.field_types.get(f.get("fieldtype"))
+        if kind is not None and kind.table and child not in seen:
             seen.add(child)
             child_meta = meta_for_user(ctx, child)
             levels = _readable_levels(ctx, doctype)

@@ -12,12 +12,6 @@ from ..meta import CHILD_COLUMNS
 from . import arguments, whitelist
 from .responses import JSONReply, Reply
 
-_JSON_TYPES = {"Int": {"type": "integer", "minimum": -(2 ** 63), "maximum": 2 ** 63 - 1},
-               "Check": {"type": "integer", "enum": [0, 1]},
-               "Float": {"type": "number"}, "Currency": {"type": "number"}, "Percent": {"type": "number"},
-               "Rating": {"type": "number"}, "Date": {"type": "string", "format": "date"},
-               "Datetime": {"type": "string", "format": "date-time"},
-               "Time": {"type": "string", "format": "time"}, "JSON": {}}
 _ORDER_OPS = ["=", "!=", "<", ">", "<=", ">=", "like", "not like", "in", "not in", "is", "between"]
 MAX_PAGE = 2 ** 31 - 1
 # Methods left out of the document: they change the caller's own credentials or session, which a
@@ -30,14 +24,8 @@ def _schema_name(doctype: str) -> str:
 
 
 def field_schema(f) -> dict:
-    schema = dict(_JSON_TYPES.get(f.fieldtype, {"type": "string"}))
-    if f.fieldtype == "Select" and f.select_options():
-        schema["enum"] = f.select_options() + [""]
-    if f.fieldtype in ("Data", "Link", "Dynamic Link", "Select", "Read Only"):
-        schema["maxLength"] = f.length or 140
-    if f.fieldtype == "Data" and f.options == "Email":
-        schema["format"] = "email"
-    if f.fieldtype == "Link":
+    schema = dict(f.kind.openapi(f))  # the field type's own fragment (fieldtypes.FieldType.openapi)
+    if f.kind.link:
         schema["description"] = f"{f.display_label}（链接到 {f.options}）"
     else:
         schema["title"] = f.display_label

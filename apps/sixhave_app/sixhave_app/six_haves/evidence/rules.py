@@ -459,8 +459,8 @@ def funding_recorded(ctx, branch: dict, year: int, points, *, kinds) -> Proposal
 def venue_checklist(ctx, branch: dict, year: int, points, *, items) -> Proposal:
     """The year's Venue Checklist: each item (a Check field, by label or fieldname) ticked (share)."""
     meta = ctx.meta("Venue Checklist")
-    by_label = {f.label: f.fieldname for f in meta.data_fields if f.fieldtype == "Check"}
-    checks = {f.fieldname for f in meta.data_fields if f.fieldtype == "Check"}
+    by_label = {f.label: f.fieldname for f in meta.data_fields if f.kind.boolean}
+    checks = {f.fieldname for f in meta.data_fields if f.kind.boolean}
     items = _kind_list(items)
     unknown = [i for i in items if i not in by_label and i not in checks]
     if unknown:
