@@ -464,12 +464,24 @@ class MetaStore:
         self.app_packages = app_packages
         self.field_types = field_types if field_types is not None else fieldtypes.FIELD_TYPES
         self.sources = discover_app_doctypes(app_packages)
+        self._offer_app_field_types()
         self._cache: dict[str, Meta] = {}
         self.version: int | None = None
         self._custom_doctypes: dict[str, dict] = {}
         self._custom_fields: dict[str, list[dict]] = {}
         self._property_setters: dict[str, list[dict]] = {}
         self.validate_standard()
+
+    def _offer_app_field_types(self):
+        """A Select marked `"options_from": "field_types"` (the type of a DocField or Custom Field)
+        offers the apps' field types too, after the engine's that its JSON lists."""
+        added = [name for name in self.field_types if name not in fieldtypes.FIELD_TYPES]
+        if not added:
+            return
+        for src in self.sources.values():
+            for f in src.data.get("fields") or []:
+                if f.get("options_from") == "field_types":
+                    f["options"] = "\n".join([f.get("options") or ""] + added)
 
     def validate_standard(self):
         names = set(self.sources)
