@@ -175,7 +175,6 @@ def check_type_change(ctx, doctype: str, field, new_type: str, new_options: str 
     label = "parent" if ctx.meta(doctype).istable else "name"
     col = table.c[field.fieldname]
     probe = type(field)(fieldname=field.fieldname, fieldtype=new_type, label=field.label, options=new_options)
-    probe.types = ctx.site.field_types
     bad = []
     rows = ctx.conn.execute(sa.select(table.c[label], col).where(col.is_not(None), col != "")).all() \
         if col.type.python_type is str else ctx.conn.execute(sa.select(table.c[label], col).where(col.is_not(None))).all()

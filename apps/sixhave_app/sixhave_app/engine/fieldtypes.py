@@ -486,10 +486,17 @@ DEFAULT_TYPES: tuple[FieldType, ...] = (
 FIELD_TYPES: dict[str, FieldType] = {t.name: t for t in DEFAULT_TYPES}
 
 
-def registry(extra: Iterable[FieldType] = ()) -> dict[str, FieldType]:
+class FieldTypes(dict):
+    """One site's field types by name: the engine's and its apps'. `field_class` is the DocField
+    class whose `kind` reads this registry (made once by meta.field_class)."""
+
+    field_class: type | None = None
+
+
+def registry(extra: Iterable[FieldType] = ()) -> FieldTypes:
     """The engine's field types and the ones apps add (hooks' `field_types`); a Site keeps its own.
     An app may not redefine a type another app or the engine already defines."""
-    types = dict(FIELD_TYPES)
+    types = FieldTypes(FIELD_TYPES)
     for kind in extra:
         if not isinstance(kind, FieldType):
             raise TypeError(f"field_types: {kind!r} 不是 FieldType")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field as dc_field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Iterable
+from typing import Any, Iterable
 
 from . import fieldtypes
 from .admin_checks import check_doctype_rules
@@ -96,8 +96,9 @@ class DocField:
     print_hide: int = 0
     ignore_user_permissions: int = 0
     extra: dict = dc_field(default_factory=dict)
-    # the site's field types (fieldtypes.registry); Meta sets it when the site adds types of its own
-    types: ClassVar[dict[str, fieldtypes.FieldType]] = fieldtypes.FIELD_TYPES
+    # the field types `kind` reads: the engine's; a site with types of its own uses a subclass (field_class).
+    # Not annotated, so not a dataclass field: as_dict and JSON replies never carry it.
+    types = fieldtypes.FIELD_TYPES
 
     @classmethod
     def from_dict(cls, data: dict) -> "DocField":
@@ -152,6 +153,22 @@ class DocField:
         return kind.decimal == "exact" or (kind.decimal == "float" and self.precision not in (None, ""))
 
 
+def field_class(field_types: dict[str, fieldtypes.FieldType] | None) -> type[DocField]:
+    """DocField, or for a site whose apps add field types, the subclass whose `kind` reads the site's
+    registry: a class attribute, so a field's own values (what JSON replies carry) stay plain data."""
+    if field_types is None or field_types is DocField.types:
+        return DocField
+    cls = getattr(field_types, "field_class", None)
+    if cls is None:
+        # its own __dataclass_fields__: orjson writes a dataclass only when the class itself declares them
+        cls = type("DocField", (DocField,), {"types": field_types, "__module__": __name__,
+                                             "__dataclass_fields__": DocField.__dataclass_fields__,
+                                             "__doc__": "A DocField of a site with field types of its own."})
+        if isinstance(field_types, fieldtypes.FieldTypes):
+            field_types.field_class = cls
+    return cls
+
+
 class Meta:
     """The merged definition of one DocType. Read-only after construction."""
 
@@ -172,7 +189,8 @@ class Meta:
         self.description: str = data.get("description") or ""
         self.label: str = data.get("label") or ""
         self.permissions: list[dict] = [dict(p) for p in data.get("permissions") or []]
-        self.fields: list[DocField] = [f if isinstance(f, DocField) else DocField.from_dict(f)
+        self._field_class = field_class(field_types)
+        self.fields: list[DocField] = [f if isinstance(f, DocField) else self._field_class.from_dict(f)
                                        for f in data.get("fields") or []]
         self.nsm_parent_field: str = data.get("nsm_parent_field") or ("parent_" + scrub(self.name))
         # our extension: composite indexes for the lists people filter and sort most
@@ -181,25 +199,22 @@ class Meta:
             indexes = json.loads(indexes or "[]")
         self.indexes: list[list[str]] = [list(ix) for ix in indexes]
         self._add_implied_fields()
-        if field_types is not None and field_types is not DocField.types:
-            for f in self.fields:
-                f.types = field_types
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
 
     # ----------------------------------------------------------------- construction helpers
     def _add_implied_fields(self):
         names = {f.fieldname for f in self.fields}
         if self.is_submittable and "amended_from" not in names:
-            self.fields.append(DocField(fieldname="amended_from", fieldtype="Link", label="修订自",
+            self.fields.append(self._field_class(fieldname="amended_from", fieldtype="Link", label="修订自",
                                         options=self.name, read_only=1, no_copy=1, hidden=1))
         if self.is_tree:
             implied = [
                 # indexed together as (lft, rgt) by schema.wanted_indexes: one index to keep, not three
-                DocField(fieldname="lft", fieldtype="Int", label="左值", read_only=1, hidden=1, no_copy=1),
-                DocField(fieldname="rgt", fieldtype="Int", label="右值", read_only=1, hidden=1, no_copy=1),
-                DocField(fieldname="is_group", fieldtype="Check", label="是否为组"),
-                DocField(fieldname="old_parent", fieldtype="Link", label="原上级", options=self.name, hidden=1, read_only=1),
-                DocField(fieldname=self.nsm_parent_field, fieldtype="Link", label="上级", options=self.name),
+                self._field_class(fieldname="lft", fieldtype="Int", label="左值", read_only=1, hidden=1, no_copy=1),
+                self._field_class(fieldname="rgt", fieldtype="Int", label="右值", read_only=1, hidden=1, no_copy=1),
+                self._field_class(fieldname="is_group", fieldtype="Check", label="是否为组"),
+                self._field_class(fieldname="old_parent", fieldtype="Link", label="原上级", options=self.name, hidden=1, read_only=1),
+                self._field_class(fieldname=self.nsm_parent_field, fieldtype="Link", label="上级", options=self.name),
             ]
             self.fields.extend(f for f in implied if f.fieldname not in names)
 
