@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from sixhave_app.engine import dotted
+from sixhave_app.engine.api import whitelist
 from tests.conftest import unique
 
 
@@ -24,6 +26,20 @@ def test_ping_and_whitelist(http, admin):
     r = http.get("/api/method/os.system", headers=admin)
     assert r.status_code == 403
     assert http.get("/api/method/sixhave_app.engine.api.nothing_here", headers=admin).status_code == 404
+
+
+def test_every_method_name_is_one_table_of_whitelisted_functions(site, http, admin):
+    """The engine's names (engine/hooks.py) and the app's (hooks.py) are one table on the Site: each
+    resolves to a whitelisted function, and /api/method and OpenAPI read that table alone."""
+    aliases = site.hooks.method_aliases
+    assert aliases["frappe.client.get_list"] == "sixhave_app.engine.api.client.get_list"  # the engine's
+    assert aliases["sixhave.app.dashboard"] == "sixhave_app.six_haves.api.dashboard"  # the app's
+    for name, target in aliases.items():
+        assert whitelist.resolve(site, name) is dotted.resolve(target), name
+    listed = http.get("/api/openapi.json", headers=admin).json()["paths"]
+    methods = {path.removeprefix("/api/method/") for path in listed if path.startswith("/api/method/")}
+    assert methods and methods <= set(aliases)
+    assert {"sixhave.app.dashboard", "frappe.client.get_list", "sixhave.permissions.matrix"} <= methods
 
 
 def test_client_family(http, admin):

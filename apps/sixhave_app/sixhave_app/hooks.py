@@ -37,27 +37,54 @@ permissions["Role"] = [{"role": "市级管理员", "permlevel": 0, "read": 1, "r
 # The studio (issue 14): the yearly template and the year are the app's own design tools, opened by
 # the write right on their DocTypes (the engine's: Workflow, Print Format — fixtures/custom_docperm.json).
 studio_tools = {"scoring_template": "Scoring Template", "programme_year": "Programme Year"}
-method_aliases_studio = {f"sixhave.studio.template.{name}": f"sixhave_app.six_haves.template_studio.{name}" for name in (
-    "rules", "status", "copy_to_year", "new_version", "publish", "export", "import_workbook")}
-method_aliases_studio.update({f"sixhave.studio.year.{name}": f"sixhave_app.six_haves.year_wizard.{name}"
-                              for name in ("state", "save")})
-
-# The app's methods, under short names: /api/method/sixhave.app.<name>
-method_aliases = {f"sixhave.app.{name}": f"sixhave_app.six_haves.api.{name}" for name in (
-    "open_year", "close_year", "reopen", "implementation_plans", "coverage", "make_self_check", "self_check_lists",
-    "refresh_evidence", "make_rectification", "receive_paper", "export_assessment", "draw_spot_check",
-    "publish_notice", "award_check", "schedule_inspections", "alerts", "party_calendar", "dashboard", "drill_down",
-    "noncompliant", "recommendations", "performance", "published_cases", "export", "download_district_scores",
-    "upload_district_scores", "build_package")}
+# /api/method names → the app's whitelisted functions, added to the engine's own (engine/hooks.py).
+method_aliases = {
+    # the app's methods: /api/method/sixhave.app.<name>
+    "sixhave.app.open_year": "sixhave_app.six_haves.api.open_year",
+    "sixhave.app.close_year": "sixhave_app.six_haves.api.close_year",
+    "sixhave.app.reopen": "sixhave_app.six_haves.api.reopen",
+    "sixhave.app.implementation_plans": "sixhave_app.six_haves.api.implementation_plans",
+    "sixhave.app.coverage": "sixhave_app.six_haves.api.coverage",
+    "sixhave.app.make_self_check": "sixhave_app.six_haves.api.make_self_check",
+    "sixhave.app.self_check_lists": "sixhave_app.six_haves.api.self_check_lists",
+    "sixhave.app.refresh_evidence": "sixhave_app.six_haves.api.refresh_evidence",
+    "sixhave.app.make_rectification": "sixhave_app.six_haves.api.make_rectification",
+    "sixhave.app.receive_paper": "sixhave_app.six_haves.api.receive_paper",
+    "sixhave.app.export_assessment": "sixhave_app.six_haves.api.export_assessment",
+    "sixhave.app.draw_spot_check": "sixhave_app.six_haves.api.draw_spot_check",
+    "sixhave.app.publish_notice": "sixhave_app.six_haves.api.publish_notice",
+    "sixhave.app.award_check": "sixhave_app.six_haves.api.award_check",
+    "sixhave.app.schedule_inspections": "sixhave_app.six_haves.api.schedule_inspections",
+    "sixhave.app.alerts": "sixhave_app.six_haves.api.alerts",
+    "sixhave.app.party_calendar": "sixhave_app.six_haves.api.party_calendar",
+    "sixhave.app.dashboard": "sixhave_app.six_haves.api.dashboard",
+    "sixhave.app.drill_down": "sixhave_app.six_haves.api.drill_down",
+    "sixhave.app.noncompliant": "sixhave_app.six_haves.api.noncompliant",
+    "sixhave.app.recommendations": "sixhave_app.six_haves.api.recommendations",
+    "sixhave.app.performance": "sixhave_app.six_haves.api.performance",
+    "sixhave.app.published_cases": "sixhave_app.six_haves.api.published_cases",
+    "sixhave.app.export": "sixhave_app.six_haves.api.export",
+    "sixhave.app.download_district_scores": "sixhave_app.six_haves.api.download_district_scores",
+    "sixhave.app.upload_district_scores": "sixhave_app.six_haves.api.upload_district_scores",
+    "sixhave.app.build_package": "sixhave_app.six_haves.api.build_package",
+    # the studio's yearly template (six_haves/template_studio.py)
+    "sixhave.studio.template.rules": "sixhave_app.six_haves.template_studio.rules",
+    "sixhave.studio.template.status": "sixhave_app.six_haves.template_studio.status",
+    "sixhave.studio.template.copy_to_year": "sixhave_app.six_haves.template_studio.copy_to_year",
+    "sixhave.studio.template.new_version": "sixhave_app.six_haves.template_studio.new_version",
+    "sixhave.studio.template.publish": "sixhave_app.six_haves.template_studio.publish",
+    "sixhave.studio.template.export": "sixhave_app.six_haves.template_studio.export",
+    "sixhave.studio.template.import_workbook": "sixhave_app.six_haves.template_studio.import_workbook",
+    # the studio's year wizard
+    "sixhave.studio.year.state": "sixhave_app.six_haves.year_wizard.state",
+    "sixhave.studio.year.save": "sixhave_app.six_haves.year_wizard.save",
+    # a district's sheets of a year as one PDF or a zip
+    "sixhave.app.district_sheets": "sixhave_app.six_haves.printing.district_sheets",
+}
 
 # Helpers the programme's print formats may call (engine/printing.py binds each to the printing user).
 print_helpers = {name: f"sixhave_app.six_haves.print_helpers.{name}" for name in (
     "org_path", "score_categories", "score_totals", "party_org_facts", "rectification_lists", "bonus_total")}
-
-method_aliases.update(method_aliases_studio)
-
-# A district's sheets of a year as one PDF or a zip (six_haves/printing.py).
-method_aliases.update({"sixhave.app.district_sheets": "sixhave_app.six_haves.printing.district_sheets"})
 
 # Scheduled jobs (Frappe's scheduler_events), run by `sixhave --site X scheduler` through RQ's cron.
 scheduler_events = {

@@ -199,7 +199,7 @@ class Hooks:
         self.commands: list = []
         self.unrestricted_roles: list[str] = []  # roles that see everything (no org scope)
         self.scope_doctypes: list[str] = []  # DocTypes scopes are drawn on (User Permission `allow`)
-        self.method_aliases: dict[str, str] = {}
+        self.method_aliases: dict[str, str] = {}  # /api/method name → dotted path: the one table of them
         self.workflow_deadline: list = []  # (ctx, doc, phase) → date: deadlines of queue items
         self.condition_helpers: dict = {}  # name → fn(ctx, *args): safe helpers for workflow conditions
         self.print_helpers: dict = {}  # name → fn(ctx, *args): helpers print templates may call
@@ -211,11 +211,15 @@ class Hooks:
         self.field_types: list = []  # FieldType rows an app adds (fieldtypes.registry)
 
 
+# The engine declares its own (its /api/method names) the way an app does, read first so an app may override.
+ENGINE_HOOKS = f"{__package__}.hooks"
+
+
 def load_hooks(app_packages: list[str]) -> Hooks:
     hooks = Hooks()
-    for app in app_packages:
+    for module_name in [ENGINE_HOOKS, *(f"{app}.hooks" for app in app_packages)]:
         try:
-            module = importlib.import_module(f"{app}.hooks")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError:
             continue
         for doctype, events in (getattr(module, "doc_events", None) or {}).items():

@@ -3,7 +3,7 @@ included, so integrators and API fuzzers (tests/security/test_schemathesis.py) c
 
 It describes what the server really takes: each DocType's list (fields, filters as JSON, order,
 paging), create, read, update and delete with the DocType's own field schema; and every
-/api/method the engine and the apps name (`whitelist.BUILTIN_ALIASES`, hooks' `method_aliases`),
+/api/method the engine and the apps name (their hooks' `method_aliases`, merged by the Site),
 its verb and its arguments as `api/arguments.py` reads them — so the document cannot drift from
 the argument checks."""
 from __future__ import annotations
@@ -175,8 +175,7 @@ def _argument_schema(name: str, kinds, doctypes: list[str]) -> tuple[dict, bool]
 
 
 def method_paths(ctx, doctypes: list[str]) -> dict:
-    targets = dict(whitelist.BUILTIN_ALIASES)
-    targets.update(ctx.site.hooks.method_aliases)
+    targets = ctx.site.hooks.method_aliases
     chosen: dict[str, str] = {}  # one name per function: Frappe's where there is one, else the shortest
     for name in sorted(targets, key=lambda n: (not n.startswith("frappe."), len(n), n)):
         chosen.setdefault(targets[name], name)
