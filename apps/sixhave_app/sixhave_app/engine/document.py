@@ -11,11 +11,11 @@ import importlib
 from types import SimpleNamespace
 from typing import Any, Iterable
 
-from . import fieldtypes, naming, server_fields, storage, trash, tree, validation, versioning
+from . import changes, fieldtypes, naming, server_fields, storage, trash, tree, validation, versioning
 from .docstatus import DocStatus
 from .errors import DocstatusTransitionError, DuplicateEntryError, TimestampMismatchError, UpdateAfterSubmitError, ValidationError
 from .meta import CHILD_COLUMNS, STANDARD_COLUMNS
-from .values import same, to_json_value
+from .values import to_json_value
 
 HOOKS = ("before_validate", "validate", "before_insert", "after_insert", "on_update", "before_submit",
          "on_submit", "before_cancel", "on_cancel", "on_trash", "after_delete",
@@ -289,24 +289,19 @@ class Document:
         return self
 
     def _check_update_after_submit(self, before: dict) -> None:
-        for f in self.meta.data_fields:
-            if f.allow_on_submit or f.fieldname in ("modified", "modified_by", "idx"):
+        for change in changes.walk(self.meta, before, self, self.ctx.meta, skip=("modified", "modified_by", "idx")):
+            if change.table is not None and change.table.allow_on_submit:
                 continue
-            if not same(before.get(f.fieldname), self.get(f.fieldname)):
-                raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，字段 “{f.display_label}” 不能再修改",
-                                             field=f.fieldname)
-        for tf in self.meta.table_fields:
-            old_rows = before.get(tf.fieldname) or []
-            new_rows = self.get(tf.fieldname) or []
-            child_meta = self.ctx.meta(tf.options)
-            if tf.allow_on_submit:
+            if change.rows:
+                if not change.field.allow_on_submit:
+                    raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，子表 “{change.field.display_label}” 不能增删行")
+            elif change.field.allow_on_submit:
                 continue
-            if [r.get("name") for r in old_rows] != [r.get("name") for r in new_rows]:
-                raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，子表 “{tf.display_label}” 不能增删行")
-            for old, new in zip(old_rows, new_rows):
-                for f in child_meta.data_fields:
-                    if not f.allow_on_submit and not same(old.get(f.fieldname), new.get(f.fieldname)):
-                        raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，子表 “{tf.display_label}” 第 {new.get('idx')} 行的 “{f.display_label}” 不能再修改")
+            elif change.table is None:
+                raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，字段 “{change.field.display_label}” 不能再修改",
+                                             field=change.field.fieldname)
+            else:
+                raise UpdateAfterSubmitError(f"{self.meta.display_name} “{self.name}” 已提交，子表 “{change.table.display_label}” 第 {change.row.get('idx')} 行的 “{change.field.display_label}” 不能再修改")
 
     def submit(self) -> "Document":
         if not self.meta.is_submittable:

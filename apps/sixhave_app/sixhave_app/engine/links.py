@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from . import changes
 from .errors import LinkValidationError, PermissionError
 from .rights import rights_for
 from .users import ADMIN
@@ -83,9 +84,9 @@ def _rows(doc, before: dict | None):
     """(row, its stored values or None) for the document and each of its child rows."""
     yield doc, before
     for tf in doc.meta.table_fields:
-        stored = {r.get("name"): r for r in (before or {}).get(tf.fieldname) or []}
-        for row in doc.get(tf.fieldname) or []:
-            yield row, stored.get(row.get("name"))
+        for stored, row in changes.paired_rows(tf, before, doc):
+            if row is not None:
+                yield row, stored
 
 
 def check(ctx, doc, before: dict | None) -> None:

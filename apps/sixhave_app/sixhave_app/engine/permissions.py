@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from . import admin_checks, links, ownership
+from . import admin_checks, changes, links, ownership
 from .docstatus import DocStatus
 from .errors import DoesNotExistError, PermissionError
 from .rights import (Rights, hidden_fieldnames, parent_doctypes, readable_fieldnames,  # noqa: F401 - re-exported
                      readable_levels, rights_for, strip_unreadable)
 from .users import ADMIN
 from .validation import fetch_linked_values
-from .values import same
 
 ACTION_RIGHT = {"create": "create", "update": "write", "update_after_submit": "write", "submit": "submit",
                 "cancel": "cancel", "delete": "delete", "amend": "amend"}
@@ -360,19 +359,23 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
         check_fields(ctx, doc, before, creating=action == "create")
 
 
-def _changed(old, new) -> bool:
-    return not same(old, new)
-
-
 def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> None:
     rights = rights_for(ctx, doc.doctype)
     writable = rights.writable_levels(creating=creating)
     data = doc.as_dict(convert=False)
     old = before or {}
-    for f in doc.meta.data_fields:
-        new_value, old_value = doc.get(f.fieldname), old.get(f.fieldname)
-        if not _changed(old_value, new_value):
+    for change in changes.walk(doc.meta, old, doc, ctx.meta):
+        f = change.field
+        if change.rows:
+            if f.permlevel not in writable:
+                raise PermissionError(f"没有权限修改{doc.meta.display_name}的子表 “{f.display_label}”", field=f.fieldname)
             continue
+        if change.table is not None:
+            if f.permlevel not in writable:
+                raise PermissionError(f"没有权限修改{doc.meta.display_name}第 {change.row.get('idx')} 行的 “{f.display_label}”"
+                                      f"（权限级别 {f.permlevel}）", field=f.fieldname)
+            continue
+        new_value, old_value = change.new, change.old
         label = f"{doc.meta.display_name} 的字段 “{f.display_label}”"
         if f.permlevel not in writable:
             raise PermissionError(f"没有权限修改{label}（权限级别 {f.permlevel}）", field=f.fieldname)
@@ -386,19 +389,6 @@ def check_fields(ctx, doc, before: dict | None, *, creating: bool = False) -> No
             raise PermissionError(f"{label}在当前情况下不适用，不能填写", field=f.fieldname)
         if f.set_only_once and before is not None and old_value not in (None, ""):
             raise PermissionError(f"{label}只能设置一次", field=f.fieldname)
-    for tf in doc.meta.table_fields:
-        child_meta = ctx.meta(tf.options)
-        old_rows = {r.get("name"): r for r in old.get(tf.fieldname) or []}
-        restricted = [f for f in child_meta.data_fields if f.permlevel not in writable]
-        if tf.permlevel not in writable:
-            if [r.get("name") for r in doc.get(tf.fieldname)] != list(old_rows):
-                raise PermissionError(f"没有权限修改{doc.meta.display_name}的子表 “{tf.display_label}”", field=tf.fieldname)
-        for row in doc.get(tf.fieldname):
-            prior = old_rows.get(row.get("name"), {})
-            for f in restricted:
-                if _changed(prior.get(f.fieldname), row.get(f.fieldname)):
-                    raise PermissionError(f"没有权限修改{doc.meta.display_name}第 {row.get('idx')} 行的 “{f.display_label}”"
-                                          f"（权限级别 {f.permlevel}）", field=f.fieldname)
 
 
 def install(site) -> None:

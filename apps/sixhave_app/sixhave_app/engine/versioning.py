@@ -1,35 +1,34 @@
 """track_changes: a Version document per save, holding a field-level diff (child rows too)."""
 from __future__ import annotations
 
+from . import changes
 from .rights import hidden_fieldnames
-from .values import same, to_json_value
+from .values import to_json_value
 
 SKIP = {"modified", "modified_by", "creation", "owner", "idx", "lft", "rgt", "docstatus"}
 
 
 def diff(meta, ctx, before: dict, after: dict) -> dict:
-    changed = [[f.fieldname, to_json_value(before.get(f.fieldname)), to_json_value(after.get(f.fieldname))]
-               for f in meta.data_fields
-               if f.fieldname not in SKIP and not same(before.get(f.fieldname), after.get(f.fieldname))]
+    changed, added, removed, row_changed = [], [], [], []
+    cells_of: dict[tuple[str, str], list] = {}  # (table, row name) → its changed cells
+    for change in changes.walk(meta, before, after, ctx.meta, skip=SKIP):
+        if change.table is None and not change.rows:
+            changed.append([change.field.fieldname, to_json_value(change.old), to_json_value(change.new)])
+        elif change.table is not None and change.stored is not None:
+            key = (change.table.fieldname, change.row.get("name"))
+            if key not in cells_of:
+                cells_of[key] = []
+                row_changed.append([key[0], change.row.get("idx"), key[1], cells_of[key]])
+            cells_of[key].append([change.field.fieldname, to_json_value(change.old), to_json_value(change.new)])
     if before.get("docstatus") != after.get("docstatus"):
         changed.append(["docstatus", before.get("docstatus"), after.get("docstatus")])
-    added, removed, row_changed = [], [], []
     for tf in meta.table_fields:
         child_meta = ctx.meta(tf.options)
-        old_rows = {r.get("name"): r for r in before.get(tf.fieldname) or []}
-        new_rows = {r.get("name"): r for r in after.get(tf.fieldname) or []}
-        for name, row in new_rows.items():
-            if name not in old_rows:
+        for stored, row in changes.paired_rows(tf, before, after):
+            if stored is None:
                 added.append([tf.fieldname, _plain(child_meta, row)])
-                continue
-            cells = [[f.fieldname, to_json_value(old_rows[name].get(f.fieldname)), to_json_value(row.get(f.fieldname))]
-                     for f in child_meta.data_fields
-                     if f.fieldname not in SKIP and not same(old_rows[name].get(f.fieldname), row.get(f.fieldname))]
-            if cells:
-                row_changed.append([tf.fieldname, row.get("idx"), name, cells])
-        for name, row in old_rows.items():
-            if name not in new_rows:
-                removed.append([tf.fieldname, _plain(child_meta, row)])
+            elif row is None:
+                removed.append([tf.fieldname, _plain(child_meta, stored)])
     return {"changed": changed, "added": added, "removed": removed, "row_changed": row_changed}
 
 

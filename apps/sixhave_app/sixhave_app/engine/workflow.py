@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from . import admin_checks, expressions, fieldtypes, permissions, storage
+from . import admin_checks, changes, expressions, fieldtypes, permissions, storage
 from .docstatus import DocStatus
 from .errors import (DoesNotExistError, MetaError, PermissionError, TimestampMismatchError, ValidationError)
 from .users import ADMIN
-from .values import same
 
 WITHDRAW = "撤回"
 
@@ -480,22 +479,7 @@ def write_guard(ctx, doc, action: str, before: dict | None) -> None:
 
 def _changed_fields(ctx, doc, before: dict, state_field: str) -> list[str]:
     skip = {"modified", "modified_by", "creation", "owner", "idx", "docstatus", state_field}
-    out = [f.fieldname for f in doc.meta.data_fields
-           if f.fieldname not in skip and not same(before.get(f.fieldname), doc.get(f.fieldname))]
-    for tf in doc.meta.table_fields:
-        child_meta = ctx.meta(tf.options)
-        old_rows = {r.get("name"): r for r in before.get(tf.fieldname) or []}
-        new_rows = doc.get(tf.fieldname)
-        if [r.get("name") for r in new_rows] != list(old_rows):
-            out.append(f"{tf.fieldname}.*")
-        for row in new_rows:
-            prior = old_rows.get(row.get("name"), {})
-            for f in child_meta.data_fields:
-                if f.fieldname not in skip and not same(prior.get(f.fieldname), row.get(f.fieldname)):
-                    key = f"{tf.fieldname}.{f.fieldname}"
-                    if key not in out:
-                        out.append(key)
-    return out
+    return list(dict.fromkeys(c.key for c in changes.walk(doc.meta, before, doc, ctx.meta, skip=skip)))
 
 
 def _label(ctx, meta, key: str) -> str:
