@@ -386,3 +386,48 @@ def test_dashboard_denominator_is_every_organisation_to_assess(ctx):
     phases = {p["phase"]: p for p in board["progress"]["phases"]}
     assert list(phases) == ["动员部署", "自查摸底", "整改", "申报", "考核"]
     assert phases["申报"]["done"] == 1 and phases["申报"]["total"] == 3 and phases["申报"]["late"]
+
+
+def test_a_districts_dashboard_counts_only_its_district_through_the_registered_guards(site):
+    """A district administrator's figures are its own district's, whatever the other district did;
+    and every read goes through the guards registered on the site, so a guard another layer adds
+    (here: one hiding a sheet from this user) changes the dashboard as it changes any list."""
+    year = 2176
+    with site.context() as ctx:
+        open_year(ctx, year, target_pass_rate=85)
+        mine, theirs = new_district(ctx, "本区"), new_district(ctx, "他区")
+        passed = Branch(ctx, mine, sector="机关")
+        unsheeted = Branch(ctx, mine, sector="事业单位")  # no sheet
+        scored_sheet(ctx, passed.name, year, city=100.0)
+        for _ in range(2):
+            scored_sheet(ctx, Branch(ctx, theirs, sector="机关").name, year, city=100.0)
+        street = ctx.insert({"doctype": "Org Unit", "unit_name": unique("街道"), "level": "街道", "parent_org_unit": theirs}).name
+        ctx.insert({"doctype": "Org Unit", "unit_name": unique("社区"), "level": "社区", "parent_org_unit": street})
+        user = f"{unique('dash')}@example.cn"
+        ctx.insert({"doctype": "User", "email": user, "first_name": "本区管理员", "roles": [{"role": "区级管理员"}]})
+        ctx.insert({"doctype": "User Permission", "user": user, "allow": "Org Unit", "for_value": mine})
+    with site.context(user=user) as ctx:
+        board = api.dashboard(ctx, year=year, as_of=f"{year}-12-01")
+    rates = board["pass_rates"]
+    assert (rates["required"], rates["passed"], rates["pass_rate"]) == (2, 1, 50.0)
+    assert sum(u["required"] for u in rates["units"]) == 2 and sum(u["passed"] for u in rates["units"]) == 1
+    assert {o["party_org"] for o in board["organisations"]} == {passed.name, unsheeted.name}
+    assert street not in {s["street"] for s in board["community_orgs"]}
+    assert {p["phase"]: p["total"] for p in board["progress"]["phases"]}["申报"] == 2
+    assert sum(board["progress"]["self_assessment"].values()) == 1
+
+    def hide_passed_sheet(ctx, doctype, table, ptype="read"):
+        if doctype == "Self Assessment" and ctx.user == user:
+            return [table.c.party_org != passed.name]
+        return []
+
+    site.query_guards.append(hide_passed_sheet)
+    site.perm_cache.clear()  # built statements are kept per permission version: guards come at start-up
+    try:
+        with site.context(user=user) as ctx:
+            board = api.dashboard(ctx, year=year, as_of=f"{year}-12-01")
+    finally:
+        site.query_guards.remove(hide_passed_sheet)
+        site.perm_cache.clear()
+    assert (board["pass_rates"]["required"], board["pass_rates"]["passed"]) == (2, 0)
+    assert {o["party_org"]: o["workflow_state"] for o in board["organisations"]}[passed.name] == "未建表"

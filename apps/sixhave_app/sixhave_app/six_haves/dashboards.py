@@ -3,8 +3,10 @@ every organisation that must be assessed that year (not only the sheets that exi
 organisation of a district whatever its result; demonstration branches against 30–50; community
 coverage by street; associations; submission progress by phase with its deadline.
 
-Every figure is computed through the caller's permissions, so a district sees its own subtree and
-the city sees all; any unit can be drilled into down to its organisations."""
+Every figure is computed through the caller's permissions — every read is `ctx.get_all`/`get_list`/
+`get_count` with the registered guards on, the same entry point as every other door — so a
+district sees its own subtree and the city sees all; any unit can be drilled into down to its
+organisations."""
 from __future__ import annotations
 
 from sixhave_app.engine import permissions
@@ -44,13 +46,12 @@ def organisations(ctx, year: int, org: str | None = None) -> list[dict]:
     if orgs:
         for s in ctx.get_all("Self Assessment", filters={"year": year},
                              fields=["name", "party_org", "workflow_state", "self_total", "district_total", "city_total",
-                                     "city_result"], limit_page_length=0, ignore_permissions=True):
+                                     "city_result"], limit_page_length=0):
             sheets[s["party_org"]] = s
     nodes = {}
     names = [o["org"] for o in orgs if o["org"]]
     for chunk in (names[i:i + 1000] for i in range(0, len(names), 1000)):
-        for n in ctx.get_all("Org Unit", filters=[["name", "in", chunk]], fields=["name", "lft"], ignore_permissions=True,
-                             limit_page_length=0):
+        for n in ctx.get_all("Org Unit", filters=[["name", "in", chunk]], fields=["name", "lft"], limit_page_length=0):
             nodes[n["name"]] = n["lft"]
     out = []
     for o in orgs:
@@ -114,7 +115,7 @@ def demonstration(ctx, year: int | None = None, org: str | None = None) -> dict:
     sectors: dict[str, int] = {}
     if plaques:
         for row in ctx.get_all("Party Organization", filters=[["name", "in", [p["party_org"] for p in plaques]]],
-                               fields=["sector"], ignore_permissions=True, limit_page_length=0):
+                               fields=["sector"], limit_page_length=0):
             sectors[row["sector"]] = sectors.get(row["sector"], 0) + 1
     low, high = programme.quota_bounds(ctx, year) if year else (30, 50)
     count = len(plaques)
@@ -152,7 +153,7 @@ def progress(ctx, year: int, org: str | None = None, rows: list[dict] | None = N
     plans = mobilisation.plan_status(ctx, year)
     if org:
         inside = set(ctx.get_all("Org Unit", filters=[["name", "descendants of (inclusive)", org]], pluck="name",
-                                 ignore_permissions=True, limit_page_length=0))
+                                 limit_page_length=0))
         plan_units = [u for u in plans["units"] if u["org"] in inside]
     else:
         plan_units = plans["units"]
