@@ -15,13 +15,15 @@ import json
 
 import sqlalchemy as sa
 
-from . import change_log, fieldtypes, permissions
-from .errors import DoesNotExistError, ValidationError
+from . import change_log, fieldtypes, permissions, studio
+from .errors import ValidationError
 from .meta import FIELD_KEYS, INT_FIELD_KEYS
 
 TOOL = "表单定制"
-RIGHTS = (("Custom Field", "write"), ("Custom Field", "create"), ("Property Setter", "write"),
-          ("Property Setter", "create"))
+# what opens the tool (403 unless the user may write and create Custom Field and Property Setter)
+RIGHTS = studio.Rights((("Custom Field", "write"), ("Custom Field", "create"), ("Property Setter", "write"),
+                        ("Property Setter", "create")))
+require, may_use = RIGHTS.require, RIGHTS.may_use
 # properties of a standard field an administrator may change (fieldname and type stay locked)
 STANDARD_PROPS = ("label", "hidden", "reqd", "in_list_view", "in_standard_filter", "description", "options",
                   "default", "depends_on", "mandatory_depends_on", "read_only_depends_on", "print_hide", "bold",
@@ -35,20 +37,8 @@ PROP_LABELS = {"label": "标签", "hidden": "隐藏", "reqd": "必填", "in_list
 SAMPLE = 10  # records named in a refusal
 
 
-def require(ctx) -> None:
-    """The shared rights check: 403 unless the user may write Custom Field and Property Setter."""
-    for doctype, right in RIGHTS:
-        permissions.check(ctx, doctype, right)
-
-
-def may_use(ctx) -> bool:
-    return all(permissions.has_permission(ctx, d, r) for d, r in RIGHTS)
-
-
 def _doctype(ctx, doctype) -> str:
-    if not isinstance(doctype, str) or not ctx.site.metas.exists(doctype):
-        raise DoesNotExistError(f"单据类型 “{doctype}” 不存在", doctype="DocType", name=doctype)
-    if ctx.meta(doctype).issingle:
+    if ctx.meta(studio.existing_doctype(ctx, doctype)).issingle:
         raise ValidationError(f"{ctx.meta(doctype).display_name} 是单一设置，不能在此定制", field="doctype")
     return doctype
 

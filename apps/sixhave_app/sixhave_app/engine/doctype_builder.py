@@ -8,26 +8,18 @@ Each save is a recorded, revertible change (change_log); reverting a creation re
 definition and keeps the table with its rows."""
 from __future__ import annotations
 
-from . import change_log, permissions, storage
+from . import change_log, storage, studio
 from .errors import ValidationError
 from .meta import PERM_RIGHTS
 
 TOOL = "单据类型"
-RIGHTS = (("DocType", "create"), ("DocType", "write"))
+RIGHTS = studio.Rights((("DocType", "create"), ("DocType", "write")))  # what opens the tool
+require, may_use = RIGHTS.require, RIGHTS.may_use
 NAMING = {"hash": "随机编号", "autoincrement": "自增编号", "prompt": "新建时手工填写", "field": "取某字段的值",
           "format": "格式（如 HD-{YYYY}-{#####}）"}
 FIELD_KEYS = ("fieldname", "label", "fieldtype", "options", "reqd", "default", "in_list_view", "in_standard_filter",
               "depends_on", "mandatory_depends_on", "read_only_depends_on", "description", "permlevel", "hidden",
               "read_only", "bold", "unique", "length", "precision", "print_hide")
-
-
-def require(ctx) -> None:
-    for doctype, right in RIGHTS:
-        permissions.check(ctx, doctype, right)
-
-
-def may_use(ctx) -> bool:
-    return all(permissions.has_permission(ctx, d, r) for d, r in RIGHTS)
 
 
 def _naming(data: dict) -> str:

@@ -9,31 +9,22 @@ themselves one live in the shared mechanism (admin_guard, called by the Custom D
 Custom Field and Property Setter controllers, whatever the door)."""
 from __future__ import annotations
 
-from . import change_log, permissions, users
+from . import change_log, permissions, studio, users
 from .context import Context
 from .errors import DoesNotExistError, PermissionError, ValidationError
 from .meta import PERM_RIGHTS
 
 TOOL = "权限"
-RIGHTS = (("Custom DocPerm", "write"), ("Custom DocPerm", "create"), ("Custom DocPerm", "delete"),
-          ("User Permission", "create"), ("User Permission", "delete"))
+# what opens the tool (403 unless the user may change role rights and user scopes)
+RIGHTS = studio.Rights((("Custom DocPerm", "write"), ("Custom DocPerm", "create"), ("Custom DocPerm", "delete"),
+                        ("User Permission", "create"), ("User Permission", "delete")))
+require, may_use = RIGHTS.require, RIGHTS.may_use
 SHOWN_RIGHTS = ("read", "write", "create", "delete", "submit", "cancel", "print", "export", "import", "share")
 PREVIEW_SAMPLE = 5
 
 
-def require(ctx) -> None:
-    for doctype, right in RIGHTS:
-        permissions.check(ctx, doctype, right)
-
-
-def may_use(ctx) -> bool:
-    return all(permissions.has_permission(ctx, d, r) for d, r in RIGHTS)
-
-
 def _doctype(ctx, doctype) -> str:
-    if not isinstance(doctype, str) or not ctx.site.metas.exists(doctype):
-        raise DoesNotExistError(f"单据类型 “{doctype}” 不存在", doctype="DocType", name=doctype)
-    if ctx.meta(doctype).istable:
+    if ctx.meta(studio.existing_doctype(ctx, doctype)).istable:
         raise ValidationError(f"{ctx.meta(doctype).display_name} 是子表：它的权限随上级单据", field="doctype")
     return doctype
 

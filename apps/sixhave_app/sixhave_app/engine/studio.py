@@ -7,6 +7,7 @@ grants its city administrator those rights, see hooks.permissions); nothing here
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from . import permissions
 from .api.whitelist import whitelist
@@ -22,13 +23,35 @@ def tools(ctx) -> dict[str, str]:
     return {k: v for k, v in out.items() if ctx.site.metas.exists(v)}
 
 
+@dataclass(frozen=True)
+class Rights:
+    """What opens a tool: each (DocType, right) in `needed`. The customiser, the DocType builder and
+    the permission manager declare theirs; a design tool of `tools` needs the write right on its DocType."""
+    needed: tuple[tuple[str, str], ...]
+
+    def require(self, ctx) -> None:
+        """403 naming the first right the user lacks."""
+        for doctype, right in self.needed:
+            permissions.check(ctx, doctype, right)
+
+    def may_use(self, ctx) -> bool:
+        return all(permissions.has_permission(ctx, doctype, right) for doctype, right in self.needed)
+
+
 def require(ctx, tool: str) -> str:
     """The DocType behind `tool`, when the user may write it; else 403 (the same for every tool)."""
     doctype = tools(ctx).get(tool)
     if doctype is None:
         raise DoesNotExistError(f"没有 “{tool}” 这个设计工具")
-    if not permissions.has_permission(ctx, doctype, "write"):
+    if not Rights(((doctype, "write"),)).may_use(ctx):
         raise PermissionError("没有权限：只有市级管理员（或系统管理员）可以使用设计工具")
+    return doctype
+
+
+def existing_doctype(ctx, doctype) -> str:
+    """The DocType a tool's argument names, or 404."""
+    if not isinstance(doctype, str) or not ctx.site.metas.exists(doctype):
+        raise DoesNotExistError(f"单据类型 “{doctype}” 不存在", doctype="DocType", name=doctype)
     return doctype
 
 
