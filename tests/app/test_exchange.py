@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from sixhave_app.engine import jobs, print_jobs, worker, workflow
+from sixhave_app.engine import jobs, print_batch, print_jobs, worker, workflow
 from sixhave_app.six_haves import package, score_exchange
 from tests.conftest import unique
 
@@ -174,6 +174,24 @@ def test_a_pdf_batch_runs_in_process_without_redis(site):
     assert info["status"] == "finished" and (info["done"], info["total"]) == (3, 3)
     with zipfile.ZipFile(jobs.result_folder(site, batch) / info["result_name"]) as archive:
         assert len(archive.namelist()) == 3
+        entries = archive.namelist()
+    # named as every other door names a document's PDF (one function), in the batch's order
+    with site.context(write=False) as ctx:
+        expected = [print_batch.pdf_name(ctx.get_doc("Self Assessment", name)) for name in names]
+        assert entries == expected
+        assert print_batch.to_bytes(ctx, "Self Assessment", names, None, as_zip=True)[1].files == expected
+
+
+def test_a_documents_pdf_is_named_by_its_title_and_kept_apart_in_one_archive(ctx):
+    title = unique("同名")
+    first, second = (ctx.insert({"doctype": "Test Note", "title": title}) for _ in range(2))
+    untitled = ctx.insert({"doctype": "Test Note", "title": unique("无题")})
+    untitled.title = None  # no title of its own: the name stands for it
+    used: set[str] = set()
+    assert [print_batch.pdf_name(d, used) for d in (first, second, untitled)] == \
+        [f"{title}.pdf", f"{title}（2）.pdf", f"{untitled.name}.pdf"]
+    assert print_batch.pdf_name(second) == f"{title}.pdf"  # alone, no archive to keep apart from
+    assert print_batch.unique(f"{title}.pdf", used) == f"{title}（3）.pdf"
 
 
 @pytest.mark.redis

@@ -33,9 +33,14 @@ def names_for(ctx, doctype: str, filters=None, order_by: str | None = None) -> l
                         ptype="print")
 
 
-def _title(ctx, doc) -> str:
+def pdf_name(doc, used: set[str] | None = None) -> str:
+    """A document's PDF file name, the same from every door that makes one (batches, PDF jobs, the
+    district's package): its title, else its name, made safe for a file system; within one archive
+    (`used`: the names it already holds) a repeated one becomes "<title>（2）.pdf", "（3）"…"""
     meta = doc.meta
-    return str(doc.get(meta.title_field) if meta.title_field and doc.get(meta.title_field) else doc.name)
+    title = doc.get(meta.title_field) if meta.title_field and doc.get(meta.title_field) else doc.name
+    filename = printing.pdf_filename(str(title))
+    return unique(filename, used) if used is not None else filename
 
 
 def printable(ctx, doctype: str, name: str):
@@ -77,7 +82,7 @@ def print_batch(ctx, doctype: str, names: list[str], format_name: str | None, ta
             result.documents += 1
             result.pages += len(laid_out.pages)
             if archive is not None:
-                filename = _unique(printing.pdf_filename(_title(ctx, doc)), used)
+                filename = pdf_name(doc, used)
                 archive.writestr(filename, printing.write_pdf(laid_out))
                 result.files.append(filename)
             else:
@@ -124,7 +129,8 @@ def _concatenate(chunks: list[io.BytesIO], target) -> None:
     writer.write(target)
 
 
-def _unique(filename: str, used: set[str]) -> str:
+def unique(filename: str, used: set[str]) -> str:
+    """`filename`, or with （2）, （3）… before its extension where `used` holds it already; added to `used`."""
     stem, suffix = filename.rsplit(".", 1)
     candidate, n = filename, 2
     while candidate in used:

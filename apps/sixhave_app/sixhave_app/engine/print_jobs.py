@@ -3,8 +3,8 @@ workers render in parallel, each chunk adding to the batch's progress; a last jo
 every chunk has finished, zips the PDFs into the batch's result file. The batch job is the one the
 user follows (done/total, result, error); without Redis the chunks run in-process, in order.
 
-Rendering goes through `render_pdf`, the print entry point: the DocType's default print format
-(e.g. 达标自评表) unless the batch names one."""
+Rendering goes through `named_pdf`, the print entry point: the DocType's default print format
+(e.g. 达标自评表) unless the batch names one, each file named by `print_batch.pdf_name`."""
 from __future__ import annotations
 
 import shutil
@@ -20,16 +20,12 @@ SPREAD = 16     # a batch is cut into at least this many jobs when it has the do
                 # that two (or eight) workers end together instead of one waiting on a last big chunk
 
 
-def render_pdf(ctx, doctype: str, name: str, print_format: str | None = None) -> bytes:
-    """One document as PDF, with the same read, print and field rights as the print button."""
+def named_pdf(ctx, doctype: str, name: str, print_format: str | None = None,
+              used: set[str] | None = None) -> tuple[str, bytes]:
+    """One document as PDF, with the same read, print and field rights as the print button, and
+    its file name (`print_batch.pdf_name`, unique within `used`)."""
     doc = print_batch.printable(ctx, doctype, name)
-    return printing.html_to_pdf(printing.render_document(ctx, doc, print_format).html)
-
-
-def pdf_name(ctx, doctype: str, name: str) -> str:
-    meta = ctx.meta(doctype)
-    title = ctx.get_value(doctype, name, meta.title_field) if meta.title_field and meta.title_field != "name" else None
-    return files.safe_filename(f"{title}-{name}.pdf" if title and title != name else f"{name}.pdf")
+    return print_batch.pdf_name(doc, used), printing.html_to_pdf(printing.render_document(ctx, doc, print_format).html)
 
 
 def start_batch(ctx, doctype: str, names: list[str], *, file_name: str | None = None, title: str | None = None,
@@ -49,7 +45,8 @@ def start_batch(ctx, doctype: str, names: list[str], *, file_name: str | None = 
                         file_name=file_name)
     parts = [jobs.enqueue(ctx, "sixhave_app.engine.print_jobs.render_chunk", queue="long",
                           job_title=f"{meta.display_name} 第 {i}/{len(chunks)} 批", retries=1,
-                          batch=batch.name, doctype=doctype, names=part, print_format=print_format)
+                          batch=batch.name, doctype=doctype, names=part, print_format=print_format,
+                          first=(i - 1) * chunk)
              for i, part in enumerate(chunks, start=1)]
     return jobs.dispatch_later(ctx, batch, depends_on=parts)
 
@@ -59,14 +56,18 @@ def _parts_folder(site, batch: str) -> Path:
 
 
 @jobs.reads_only
-def render_chunk(ctx, job, batch: str, doctype: str, names: list[str], print_format: str | None = None) -> dict:
+def render_chunk(ctx, job, batch: str, doctype: str, names: list[str], print_format: str | None = None,
+                 first: int = 0) -> dict:
+    """Render one chunk into the batch's parts folder, each file led by its place in the batch
+    (`first`: the chunk's offset) so that the zip keeps the batch's order and same titles apart."""
     folder = _parts_folder(ctx.site, batch)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         for i, name in enumerate(names, start=1):
-            target = folder / pdf_name(ctx, doctype, name)
+            filename, pdf = named_pdf(ctx, doctype, name, print_format)
+            target = folder / f"{first + i:06d}-{filename}"
             partial = target.with_name(f".{target.name}.part")
-            partial.write_bytes(render_pdf(ctx, doctype, name, print_format))
+            partial.write_bytes(pdf)
             partial.replace(target)
             job.progress(i, len(names))
             jobs.advance(ctx.site, batch, 1)
@@ -81,10 +82,11 @@ def render_chunk(ctx, job, batch: str, doctype: str, names: list[str], print_for
 def zip_batch(ctx, job, file_name: str) -> dict:
     folder = _parts_folder(ctx.site, job.name)
     files = sorted(folder.glob("*.pdf")) if folder.exists() else []
+    used: set[str] = set()
     with zipfile.ZipFile(job.result_path(file_name), "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         # PDFs are compressed already: the fastest level keeps the one serial step short
         for path in files:
-            archive.write(path, path.name)
+            archive.write(path, print_batch.unique(path.name.split("-", 1)[1], used))  # without its place
     shutil.rmtree(folder, ignore_errors=True)
     job.progress(len(files), len(files))
     return {"pdfs": len(files), "file_name": file_name}

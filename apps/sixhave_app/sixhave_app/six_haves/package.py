@@ -78,15 +78,17 @@ def build(ctx, job, district: str, year: int) -> dict:
     total = len(assessments) + len(applications) + sum(len(v) for v in attached.values()) + 1
     done = 0
     file_name = files.safe_filename(f"{district}{year}年六有一提升申报材料.zip")
+    sheets, folders = set(), set()  # the names each folder of the archive holds
     with zipfile.ZipFile(job.result_path(file_name), "w", zipfile.ZIP_DEFLATED) as archive:
         for name in assessments:
-            archive.writestr(f"达标自评表/{print_jobs.pdf_name(ctx, 'Self Assessment', name)}",
-                             print_jobs.render_pdf(ctx, "Self Assessment", name))
+            pdf_name, pdf = print_jobs.named_pdf(ctx, "Self Assessment", name, used=sheets)
+            archive.writestr(f"达标自评表/{pdf_name}", pdf)
             done += 1
             job.progress(done, total, note="达标自评表")
         for name in applications:
-            folder = f"示范党支部创建申报表/{files.safe_filename(print_jobs.pdf_name(ctx, 'Demonstration Application', name)[:-4])}"
-            archive.writestr(f"{folder}/申报表.pdf", print_jobs.render_pdf(ctx, "Demonstration Application", name))
+            pdf_name, pdf = print_jobs.named_pdf(ctx, "Demonstration Application", name, used=folders)
+            folder = f"示范党支部创建申报表/{pdf_name.removesuffix('.pdf')}"
+            archive.writestr(f"{folder}/申报表.pdf", pdf)
             done += 1
             for file_name_in, path in attached[name]:
                 archive.write(path, f"{folder}/附件/{files.safe_filename(file_name_in)}")
