@@ -34,6 +34,7 @@ class Context:
         self.pending_errors: list[dict] = []  # error_log.record: written at commit, or after a rollback
         self.error_keys: set = set()
         self._borrowed = False  # made by as_user: the transaction belongs to another context
+        self._bulk: dict | None = None  # inside `bulk()`: work registered with `once`, by key
 
     # ----------------------------------------------------------------- transaction
     @property
@@ -113,6 +114,30 @@ class Context:
                 self.forget_reads()
                 raise
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many writes as one batch (an import): work a write registers with `once` — a branch's
+        member count, say — runs once per key when the block ends, not after every write."""
+        if self._bulk is not None:  # already in a batch: the outer one runs the work
+            yield
+            return
+        self._bulk = {}
+        try:
+            yield
+            while self._bulk:
+                pending, self._bulk = self._bulk, {}
+                for work in pending.values():
+                    work()
+        finally:
+            self._bulk = None
+
+    def once(self, key, work: Callable[[], None]) -> None:
+        """Run `work` now, or once for `key` at the end of the current `bulk()` block."""
+        if self._bulk is None:
+            work()
+        else:
+            self._bulk[key] = work
+
     def forget_reads(self) -> None:
         """Drop what this context remembers of the data (after a rollback, or a rename)."""
         self._link_cache.clear()
@@ -128,6 +153,7 @@ class Context:
         other = Context(self.site, user=user, write=self.write, lang=self.lang, roles=roles)
         other._conn, other._tx = self.conn, self._tx
         other.flags, other._after_commit = self.flags, self._after_commit
+        other._bulk = self._bulk  # one batch: work the other user registers runs with the rest
         other.pending_errors, other.error_keys = self.pending_errors, self.error_keys
         other._borrowed = True
         try:

@@ -444,6 +444,17 @@ def run(ctx, doctype: str, data: bytes, import_type: str = INSERT, *, commit: bo
     meta = reader.meta
     headers = {c.fieldname: c.header for c in cols.main_columns(ctx, meta)}
     outcome = Outcome(reader.docs, [], reader.header_problems, reader.sheets)
+    with ctx.bulk():  # e.g. a branch's member count is counted once at the end, not per row
+        _apply_all(ctx, meta, reader, outcome, headers, import_type, submit, progress)
+    failed = bool(outcome.failed_docs or outcome.header_problems)
+    outcome.committed = commit and not (failed and not only_valid)
+    if not outcome.committed:
+        ctx.rollback()
+    return outcome
+
+
+def _apply_all(ctx, meta, reader, outcome: Outcome, headers: dict, import_type: str, submit: bool,
+               progress: Callable[[int, int], None] | None) -> None:
     total = len(reader.docs)
     for i, parsed in enumerate(reader.docs, start=1):
         if not parsed.problems:
@@ -457,11 +468,6 @@ def run(ctx, doctype: str, data: bytes, import_type: str = INSERT, *, commit: bo
                 parsed.problems.append(_problem_from(exc, parsed, headers))
         if progress and (i % 200 == 0 or i == total):
             progress(i, total)
-    failed = bool(outcome.failed_docs or outcome.header_problems)
-    outcome.committed = commit and not (failed and not only_valid)
-    if not outcome.committed:
-        ctx.rollback()
-    return outcome
 
 
 # --------------------------------------------------------------------------- the failed rows

@@ -9,7 +9,13 @@ class PartyMember(Document):
             "Party Member", self.name, "party_org", ignore_permissions=True)
 
     def on_update(self):
-        organisations.count_members(self.ctx, self.party_org, getattr(self.flags, "previous_org", None))
+        for org in {self.party_org, getattr(self.flags, "previous_org", None)} - {None, ""}:
+            self._recount(org)
 
     def after_delete(self):
-        organisations.count_members(self.ctx, self.party_org)
+        if self.party_org:
+            self._recount(self.party_org)
+
+    def _recount(self, org: str) -> None:
+        ctx = self.ctx  # once per branch for an import's rows (Context.bulk), else now
+        ctx.once(("member_count", org), lambda: organisations.count_members(ctx, org))
