@@ -223,10 +223,12 @@ def in_scope(ctx, doctype: str, values: dict, *, before: dict | None = None, cre
         # import of 10,000 members under 200 branches asks 200 times, not 10,000; a savepoint
         # or transaction rolled back forgets them (Context.forget_reads)
         hits = ctx.scope_hits.setdefault((doctype, allow), set())
+        names = None
         for value in checks:
             if value in (None, "") or value in hits:
                 continue
-            names = _allowed_names(ctx, allow, rules).subquery()
+            if names is None:  # built on the first value not already known, once per allow
+                names = _allowed_names(ctx, allow, rules).subquery()
             found = ctx.conn.execute(sa.select(names.c.name).where(names.c.name == value).limit(1)).first()
             if found is None:
                 return False
