@@ -124,3 +124,17 @@ def test_the_scope_is_a_range_join_not_a_subquery_per_row(big_site):
         ctx.get_list("Test Org Record", fields=["name"], limit_page_length=5)
     page = next(s for s, _ in seen if "tabTest Org Record" in s)
     assert "scope_anchor" in page and "EXISTS" not in page.upper()
+
+
+def test_the_queue_scope_is_a_range_join_not_a_list_of_units(big_site):
+    """The reviewer's queue names the anchor of the scope, not the units under it: each statement
+    is a semi-join on the tree's lft range (a list of units grew with the district and cost MariaDB
+    more to plan than to run), and items naming no unit come as a branch of their own."""
+    with big_site.context(user="plan.reviewer@example.cn", write=False) as ctx, captured(big_site) as seen:
+        result = workflow_queue.todo(ctx, page_length=5, check_conditions=False)
+    assert result["total"] > 5
+    queue = [s for s, _ in seen if "tabWorkflow Action" in s]
+    assert len(queue) == 2  # the counts and the page
+    for statement in queue:
+        assert "scope_anchor" in statement and "UNION ALL" in statement.upper() and "EXISTS" not in statement.upper()
+        assert statement.count("?") + statement.count("%s") < 40, "the permitted units are listed one by one"

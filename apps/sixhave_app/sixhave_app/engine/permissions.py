@@ -134,28 +134,26 @@ def _build_allowed_names(ctx, allow: str, rules: list[ScopeRule], target):
     return parts[0] if len(parts) == 1 else sa.union(*parts)
 
 
-def resolved_scope(ctx, doctype: str, table):
-    """The scope as (column, permitted names) for each scoped link of `doctype`, the names read
-    now (the same range join as `scope_conditions`, one statement each, in this transaction, never
-    cached); None when the user's scope does not limit `doctype`, False when it allows nothing.
-    For a query whose composite index ends with the scoped link — the review queue's (status,
-    reference_doctype, workflow_state, org) — naming the units lets both databases seek each
-    (…, org) in the index instead of reading every open item and testing its org.
-    A row naming no unit is governed by role alone, as in `scope_conditions`."""
-    if is_unrestricted(ctx):
+def scope_alternatives(ctx, doctype: str, table) -> list[list] | None:
+    """The scope as alternatives whose rows never overlap (each a list of predicates to AND), for
+    a query that serves them as the branches of a UNION ALL; None when the user's scope does not
+    limit `doctype`. One scoped link gives two: rows inside the permitted range (`link IN` the
+    range join, which both databases run as a semi-join driven from the tree's lft index, seeking
+    an index that starts with (…, link) for each permitted node) and rows naming no unit (governed
+    by role alone, as in `scope_conditions`). An OR of the two in one statement would make the
+    databases test every candidate row instead. More links (or none nullable): one alternative."""
+    clauses = scope_conditions(ctx, doctype, table)
+    if not clauses:
         return None
-    if _ungranted_scopes(ctx, doctype):
-        return False
     meta = ctx.meta(doctype)
-    out = []
-    for allow, rules in _rules_by_allow(ctx, doctype).items():
-        names = list(ctx.conn.execute(_allowed_names(ctx, allow, rules)).scalars())
-        if doctype == allow:
-            out.append((table.c.name, names, False))
-            continue
-        out += [(table.c[f.fieldname], names, True) for f in meta.link_fields
-                if f.options == allow and not f.ignore_user_permissions]
-    return out or None
+    rules = _rules_by_allow(ctx, doctype)
+    links = [f for allow in rules if allow != doctype
+             for f in meta.link_fields if f.options == allow and not f.ignore_user_permissions]
+    if len(clauses) != 1 or len(links) != 1 or doctype in rules:
+        return [clauses]
+    col = table.c[links[0].fieldname]
+    return [[col.in_(_allowed_names(ctx, links[0].options, rules[links[0].options]))],
+            [sa.or_(col.is_(None), col == "")]]
 
 
 def scope_conditions(ctx, doctype: str, table) -> list:

@@ -93,55 +93,34 @@ def actionable_states(ctx) -> dict[str, list[str]]:
     return cached
 
 
-def todo_conditions(ctx, table, scope=None) -> list:
-    """Open items one of my roles may act on, not delegated to someone else, or delegated to me;
-    with `scope` (permissions.resolved_scope), inside it."""
+def todo_conditions(ctx, table) -> list:
+    """Open items one of my roles may act on, not delegated to someone else, or delegated to me
+    (the org scope is added by the caller: `todo` serves it as branches, `delegate` checks one item)."""
     if ctx.user == ADMIN:
         return [table.c.status == "Open"]
     pairs = [(doctype, state) for doctype, names in actionable_states(ctx).items() for state in names]
-    if not pairs or scope is False:
+    if not pairs:
         return [sa.false()]
-    scoped = [] if scope is None else scope
-    if len(scoped) == 1 and scoped[0][2]:
-        # One scoped link (the org): each (DocType, state) pair with the permitted units — or no
-        # unit — is one term the index (status, reference_doctype, workflow_state, org) answers by
-        # seeks, on SQLite (MULTI-INDEX OR) and MariaDB (ranges) alike.
-        column, units, _ = scoped[0]
-        allowed = sa.bindparam("scope_units", [*units, ""], expanding=True)  # one list, named in every term (todo passes it)
-        terms = []
-        for doctype, state in pairs:
-            pair = (table.c.status == "Open", table.c.reference_doctype == doctype, table.c.workflow_state == state)
-            terms += [sa.and_(*pair, column.in_(allowed)), sa.and_(*pair, column.is_(None))]
-        wanted, extra = sa.or_(*terms), []
-    else:
-        wanted = sa.or_(*[sa.and_(table.c.status == "Open", table.c.reference_doctype == doctype,
-                                  table.c.workflow_state == state) for doctype, state in pairs])
-        extra = [sa.or_(column.in_(units), column.is_(None), column == "") if nullable else column.in_(units)
-                 for column, units, nullable in scoped]
     # My roles are turned into the (DocType, state) pairs where the active workflows give them an
-    # action, so an index on (status, reference_doctype, workflow_state, org) finds my items with
-    # no per-row role lookup. An item delegated to me is in such a state too (delegation goes only
-    # to holders of a permitted role); one delegated to someone else is theirs alone.
-    return [wanted, sa.or_(table.c.user.is_(None), table.c.user == ctx.user), *extra]
+    # action, so the queue's indexes — (status, org, reference_doctype, workflow_state) for a
+    # scoped reviewer, (status, reference_doctype, workflow_state) for an unrestricted one — find
+    # my items with no per-row role lookup. An item delegated to me is in such a state too
+    # (delegation goes only to holders of a permitted role); one delegated to someone else is theirs alone.
+    wanted = sa.or_(*[sa.and_(table.c.reference_doctype == doctype, table.c.workflow_state == state)
+                      for doctype, state in pairs])
+    return [table.c.status == "Open", wanted, sa.or_(table.c.user.is_(None), table.c.user == ctx.user)]
 
 
 def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: bool | None = None,
          filters=None, start: int = 0, page_length: int = 20, check_conditions: bool = True) -> dict:
     """The documents I can act on now: counts per DocType and state, and one page of items."""
     table = ctx.table("Workflow Action")
-    scope = permissions.resolved_scope(ctx, "Workflow Action", table)
     today = ctx.today()
     params = {"today": today}
-    if scope and len(scope) == 1 and scope[0][2]:
-        params["scope_units"] = [*scope[0][1], ""]
-    # The two statements are kept with the permission caches (query.cached_select) when the scope
-    # is the one org list, passed as a parameter with the date: a warm queue builds nothing.
-    shape = None if scope is None else (False if scope is False else ("units" if "scope_units" in params else None))
-    key = None
-    if scope is None or "scope_units" in params or scope is False:
-        key = query._plan_key(ctx, "Workflow Action", ctx.ignore_permissions, "todo",
-                              [doctype, state, overdue, filters, shape])
-    counts_stmt, stmt = query.cached_select(ctx, key, lambda: _todo_statements(ctx, table, scope, doctype, state,
+    # The two statements are kept with the permission caches (query.cached_select): the date and
+    # the page are parameters, the scope a range join on the org tree; a warm queue builds nothing.
+    key = query._plan_key(ctx, "Workflow Action", ctx.ignore_permissions, "todo", [doctype, state, overdue, filters])
+    counts_stmt, stmt = query.cached_select(ctx, key, lambda: _todo_statements(ctx, table, doctype, state,
                                                                                 overdue, filters))
     counts = [{"reference_doctype": r[0], "workflow_state": r[1], "count": int(r[2]), "overdue": int(r[3] or 0)}
               for r in ctx.conn.execute(counts_stmt, params)]
@@ -168,9 +147,12 @@ def todo(ctx, *, doctype: str | None = None, state: str | None = None, overdue: 
     return {"total": total, "counts": counts, "items": items}
 
 
-def _todo_statements(ctx, table, scope, doctype, state, overdue, filters):
-    """The queue's counts and page statements; the date, the units and the page are parameters."""
-    base = todo_conditions(ctx, table, scope)
+def _todo_statements(ctx, table, doctype, state, overdue, filters):
+    """The queue's counts and page statements; the date and the page are parameters. A scoped
+    reviewer's items are the UNION ALL of the scope's alternatives (permissions.scope_alternatives:
+    inside the permitted part of the org tree, and naming no unit), so each branch is a semi-join
+    driven from the tree's lft range into the queue's (status, org, …) index on both databases."""
+    base = todo_conditions(ctx, table)
     if doctype:
         base.append(table.c.reference_doctype == doctype)
     if state:
@@ -180,16 +162,21 @@ def _todo_statements(ctx, table, scope, doctype, state, overdue, filters):
         base.append(table.c.due_date < today)
     if filters:
         base += query.Builder(ctx, "Workflow Action", guard=not ctx.ignore_permissions).where(filters, None)
-    overdue_col = sa.func.sum(sa.case((table.c.due_date < today, 1), else_=0))
-    counts = (sa.select(table.c.reference_doctype, table.c.workflow_state, sa.func.count(), overdue_col)
-              .where(*base).group_by(table.c.reference_doctype, table.c.workflow_state)
-              .order_by(table.c.reference_doctype, table.c.workflow_state))
     cols = [table.c.name, table.c.reference_doctype, table.c.reference_name, table.c.workflow_state, table.c.due_date,
             table.c.creation, table.c.user]
     # the site's own columns on the queue (e.g. the org copied from the document), for filters and display
     cols += [table.c[f.fieldname] for f in ctx.meta("Workflow Action").data_fields
              if f.is_custom_field and f.kind.summary]
-    page = (sa.select(*cols).where(*base).order_by(table.c.due_date.is_(None), table.c.due_date, table.c.creation.desc())
+    alternatives = None if ctx.user == ADMIN else permissions.scope_alternatives(ctx, "Workflow Action", table)
+    if alternatives is None or len(alternatives) == 1:
+        source, where = table, [*base, *(alternatives[0] if alternatives else [])]
+    else:
+        source, where = sa.union_all(*[sa.select(*cols).where(*base, *alt) for alt in alternatives]).subquery("queue"), []
+    q = source.c
+    overdue_col = sa.func.sum(sa.case((q.due_date < today, 1), else_=0))
+    counts = (sa.select(q.reference_doctype, q.workflow_state, sa.func.count(), overdue_col).where(*where)
+              .group_by(q.reference_doctype, q.workflow_state).order_by(q.reference_doctype, q.workflow_state))
+    page = (sa.select(*[q[c.key] for c in cols]).where(*where).order_by(q.due_date.is_(None), q.due_date, q.creation.desc())
             .offset(sa.bindparam("start", type_=sa.Integer)).limit(sa.bindparam("length", type_=sa.Integer)))
     return counts, page
 
