@@ -210,9 +210,9 @@ class Document:
         if self.docstatus == DocStatus.SUBMITTED:
             self.run_method("before_submit")
         self._stamp(ctx.now(), new=True)
-        storage.insert(ctx, self)
         if self.meta.is_tree:
-            tree.on_insert(ctx, self)
+            tree.on_insert(ctx, self)  # the node's place (room opened if needed), written with its row
+        storage.insert(ctx, self)
         self.run_method("after_insert")
         self.run_method("on_update")
         if self.docstatus == DocStatus.SUBMITTED:
