@@ -118,3 +118,13 @@ def test_excel_export_has_its_column(site, tmp_path):
     assert rows[rows.index(header) + 1][column] == "13700002222"
     letter = openpyxl.utils.get_column_letter(column + 1)
     assert sheet.column_dimensions[letter].width >= PHONE.excel_width
+
+
+def test_the_desk_is_told_which_input_it_borrows(http, manager):
+    """The desk maps engine types to inputs; the meta it reads names the engine type an app's type
+    borrows (FieldType.desk), so a new type needs no change to the desk either."""
+    answer = http.post("/api/method/frappe.desk.form.load.getdoctype", headers=manager.token, json={"doctype": DT})
+    assert answer.status_code == 200, answer.text
+    fields = {f["fieldname"]: f for f in answer.json()["docs"][0]["fields"]}
+    assert fields["mobile"]["fieldtype"] == "Phone" and fields["mobile"]["__widget"] == PHONE.desk == "Data"
+    assert all("__widget" not in f for f in fields.values() if f["fieldtype"] in fieldtypes.FIELD_TYPES)

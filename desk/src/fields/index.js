@@ -1,5 +1,5 @@
 // One component per field type: the only place the desk maps a DocField's type to what renders it.
-// A new field type is one new file here and one line below.
+// A new engine field type is one new file here and one line below; an app's type borrows one (FieldType.desk).
 import DataField from './DataField.vue'
 import IntField from './IntField.vue'
 import FloatField from './FloatField.vue'
@@ -38,4 +38,9 @@ export const FIELD_COMPONENTS = {
   Rating: RatingField, JSON: JSONField, Password: PasswordField, Color: ColorField,
 }
 
-export function componentFor(fieldtype) { return FIELD_COMPONENTS[fieldtype] || DataField }
+// A field (or a type's name): an app's own type comes with the engine type whose input it borrows
+// (`__widget` in the meta the server sends, from FieldType.desk).
+export function componentFor(field) {
+  const type = typeof field === 'string' ? field : (field?.__widget || field?.fieldtype)
+  return FIELD_COMPONENTS[type] || DataField
+}

@@ -27,5 +27,5 @@ PHONE = FieldType(
     "Phone", lambda f: sa.String(20), _phone,
     text_like=True, width=10, searchable=True, summary=True, customizable=True,
     openapi=lambda f: {"type": "string", "pattern": PATTERN, "maxLength": 16},
-    excel_width=18, import_hint="电话号码（7–15 位数字）", sample="13800000000",
+    excel_width=18, import_hint="电话号码（7–15 位数字）", sample="13800000000", desk="Data",
 )

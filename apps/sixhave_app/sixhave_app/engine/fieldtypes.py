@@ -360,6 +360,8 @@ class FieldType:
     excel_width: int | None = None  # a spreadsheet column's width (None: from the label and length)
     import_hint: str = ""         # what to type, in the import template
     sample: Any = None            # a value admin checks try rules on (None: by the flags)
+    desk: str | None = None       # the desk's input for it: an engine type's name (None: its own; an
+                                  # app's type names the engine type whose input it borrows)
 
     @property
     def refers(self) -> bool:

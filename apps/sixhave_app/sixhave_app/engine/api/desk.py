@@ -80,6 +80,12 @@ def meta_for_user(ctx, doctype: str) -> dict:
     levels = _readable_levels(ctx, doctype if not meta.istable else (_parents_of(ctx, doctype) or [doctype])[0])
     if levels is not None:
         data["fields"] = [f for f in data["fields"] if int(f.get("permlevel") or 0) in levels]
+    # the input the desk shows for a type it has no component of its own for (an app's type names
+    # the engine type it borrows, FieldType.desk): the desk's one map of types stays the engine's
+    for f in data["fields"]:
+        kind = ctx.site.field_types.get(f.get("fieldtype"))
+        if kind is not None and kind.desk:
+            f["__widget"] = kind.desk
     data["doctype"] = "DocType"
     data.pop("permissions", None)
     if not meta.istable:
