@@ -175,6 +175,32 @@ def test_named_queues_are_served_only_by_workers_that_listen_to_them(rq_site):
 
 
 @pytest.mark.redis
+def test_a_burst_worker_stops_soon_after_its_last_job(rq_site, monkeypatch):
+    """RQ listens for commands on a thread that waited up to 60 s for each message, and the Redis
+    client's stop() waits for that thread: when the listener read the reply to the worker's
+    UNSUBSCRIBE before the worker stopped it (a loaded machine), it went back to waiting for a
+    subscription and the worker lingered a minute after its queue was empty (the scheduler test
+    spent 60 s there). The pause after UNSUBSCRIBE makes that order certain."""
+    import redis.client
+
+    unsubscribe = redis.client.PubSub.unsubscribe
+
+    def unsubscribe_then_pause(self, *args):
+        answer = unsubscribe(self, *args)
+        time.sleep(0.5)
+        return answer
+
+    monkeypatch.setattr(redis.client.PubSub, "unsubscribe", unsubscribe_then_pause)
+    site = rq_site
+    user = _user(site)
+    name = _start(site, user, "sixhave_test_app.jobs.count_to", n=2, pause=0.25, queue="short")
+    started = time.monotonic()
+    worker.work(site, burst=True, queues=["short"])
+    assert _status(site, user, name)["status"] == "finished"
+    assert time.monotonic() - started < 30, "the worker waited for its command listener"
+
+
+@pytest.mark.redis
 def test_rq_failure_is_retried_then_recorded(rq_site):
     site = rq_site
     user = _user(site)

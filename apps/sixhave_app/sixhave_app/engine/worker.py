@@ -23,6 +23,17 @@ DEFAULT_QUEUES = ("short", "default", "long")  # in the order a worker takes the
 
 class _SiteWorkerMixin:
     site = None
+    # RQ listens for commands (stop, kill the horse) on a thread that waits up to `sleep_time` for
+    # each message, and the Redis client's PubSubWorkerThread.stop() now waits for that thread to
+    # end: with RQ's 60 s, every worker's shutdown — every burst run — could linger a minute after
+    # its last job (the scheduler test spent 60 s there). The thread looks every second instead.
+    command_poll_seconds = 1.0
+
+    def subscribe(self):
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=self.command_poll_seconds, daemon=True,
+                                                       exception_handler=self._pubsub_exception_handler)
 
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         """The forked process running the job died (killed, out of memory): say so on the record;
