@@ -28,22 +28,14 @@ ADMIN_PASSWORD = "admin-test-pw"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # pytest-xdist's worker id
 
 
-# Modules whose module-scoped fixture costs far more than their tests: kept in one worker, so the
-# fixture is built once per backend instead of once in each worker that draws one of their tests
-# (the demo's twin cities: 70 s of the suite's worker time were the second worker's copy).
-GROUPED = ("tests/app/test_demo.py",)
-
-
 def pytest_collection_modifyitems(items):
     """The browser tests share one demo world per backend (tests/desk/conftest.py): under xdist
     (`--dist loadgroup`) they all run in one worker, which builds it once. Every other test may run
     in any worker, in any order: a test makes the records it needs (grouping whole modules made the
-    suite 17 instead of 11 minutes here) — except the GROUPED modules above."""
+    suite 17 instead of 11 minutes here)."""
     for item in items:
         if item.nodeid.startswith("tests/desk/"):
             item.add_marker(pytest.mark.xdist_group("desk"))
-        elif item.nodeid.startswith(GROUPED):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 def _unavailable(what: str, why: Exception | str):
