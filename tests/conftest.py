@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import coerce_node_id  # see _name_groups
 
 sys.path.insert(0, str(Path(__file__).parent / "sixhave_test_app"))
 
@@ -28,14 +29,27 @@ ADMIN_PASSWORD = "admin-test-pw"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # pytest-xdist's worker id
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """The browser tests share one demo world per backend (tests/desk/conftest.py): under xdist
     (`--dist loadgroup`) they all run in one worker, which builds it once. Every other test may run
-    in any worker, in any order: a test makes the records it needs (grouping whole modules made the
-    suite 17 instead of 11 minutes here)."""
+    in any worker, in any order: a test makes the records it needs."""
     for item in items:
         if item.nodeid.startswith("tests/desk/"):
             item.add_marker(pytest.mark.xdist_group("desk"))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        _name_groups(items)
+
+
+def _name_groups(items) -> None:
+    """pytest-xdist's loadgroup finds a test's group in its node id ("…@group"), which xdist 3.8 writes
+    into `item._nodeid`; pytest 9 keeps the id in `item._id`, so that write is lost and every group
+    was spread over all workers (the desk's tests too, each worker building the desk's worlds).
+    The suffix is written where pytest 9 reads it; nothing is done if xdist already wrote it."""
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        if names and item.nodeid.rfind("@") <= item.nodeid.rfind("]"):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
 
 
 def _unavailable(what: str, why: Exception | str):
