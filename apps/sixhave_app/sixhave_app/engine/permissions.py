@@ -145,6 +145,8 @@ def scope_alternatives(ctx, doctype: str, table) -> list[list] | None:
     clauses = scope_conditions(ctx, doctype, table)
     if not clauses:
         return None
+    if _ungranted_scopes(ctx, doctype):
+        return [clauses]  # nothing (scope_conditions said so), whatever else the user holds
     meta = ctx.meta(doctype)
     rules = _rules_by_allow(ctx, doctype)
     links = [f for allow in rules if allow != doctype
