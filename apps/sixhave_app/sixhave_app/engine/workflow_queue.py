@@ -167,7 +167,7 @@ def _todo_statements(ctx, table, doctype, state, overdue, filters):
     # the site's own columns on the queue (e.g. the org copied from the document), for filters and display
     cols += [table.c[f.fieldname] for f in ctx.meta("Workflow Action").data_fields
              if f.is_custom_field and f.kind.summary]
-    alternatives = None if ctx.user == ADMIN else permissions.scope_alternatives(ctx, "Workflow Action", table)
+    alternatives = permissions.scope_alternatives(ctx, "Workflow Action", table)  # None: unrestricted (Administrator too)
     if alternatives is None or len(alternatives) == 1:
         source, where = table, [*base, *(alternatives[0] if alternatives else [])]
     else:
