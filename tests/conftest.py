@@ -8,17 +8,20 @@ skipping its tests.
 """
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from _pytest.nodeid import coerce_node_id  # see _name_groups
 
 sys.path.insert(0, str(Path(__file__).parent / "sixhave_test_app"))
 
-from sixhave_app.engine.site import Site  # noqa: E402
+from sixhave_app.engine.site import Site, create_database, make_engine  # noqa: E402
 from sixhave_app.engine.sites import new_site  # noqa: E402
 
 MARIADB_SERVER = os.environ.get("SIXHAVE_TEST_MARIADB", "mariadb+mariadbconnector://root@127.0.0.1:3306")
@@ -85,35 +88,88 @@ def db_url_for(backend: str, folder: Path, name: str) -> str:
 
 
 class SiteFactory:
-    """Makes sites for a test and removes their databases and Redis keys afterwards."""
+    """Makes sites for a test and removes their databases and Redis keys afterwards.
+
+    A site is made the way `sixhave new-site` makes one (migrate, fixtures, the Administrator)
+    once per backend and app list in each worker: the template. Every site a test asks for is a
+    copy of its template's database (SQLite: the backup API; MariaDB: each table created LIKE the
+    template's and filled from it) opened as a new site — as a site opens after a restart — so a
+    test gets a site of its own in a fraction of a second instead of migrating one (3.8 s on
+    SQLite, 8 s on MariaDB). `tests/engine/test_cli.py` and the migrate tests still make sites
+    from nothing."""
 
     def __init__(self, root: Path):
         self.root = root
         self.made: list[Site] = []
+        self.templates: dict[tuple, Site] = {}
 
     def __call__(self, backend: str, *, redis: bool = False, apps=None, extra: dict | None = None) -> Site:
         if backend == "mariadb":
             _check_mariadb()
         if redis:
             _check_redis()
+        apps = list(apps or TEST_APPS)
         name = f"{WORKER}_{uuid.uuid4().hex[:12]}"
-        config = {"apps": apps or TEST_APPS}
+        config = {"apps": apps}
         if redis:
             config["redis_prefix"] = f"sixhave_test:{name}:"
         config.update(extra or {})
-        site, _ = new_site(name, db_url=db_url_for(backend, self.root, name), admin_password=ADMIN_PASSWORD,
-                           redis_url=REDIS_URL if redis else None, sites_path=self.root, extra_config=config)
+        template = self._template(backend, apps)
+        db_url = db_url_for(backend, self.root, name)
+        if redis:
+            config["redis_url"] = REDIS_URL
+        site = copy_site(template, name, db_url=db_url, folder=self.root / name, config=config)
         self.made.append(site)
         return site
+
+    def _template(self, backend: str, apps: list[str]) -> Site:
+        key = (backend, tuple(apps))
+        if key not in self.templates:
+            name = f"{WORKER}_template_{uuid.uuid4().hex[:8]}"
+            site, _ = new_site(name, db_url=db_url_for(backend, self.root, name), admin_password=ADMIN_PASSWORD,
+                               sites_path=self.root, extra_config={"apps": apps})
+            site.engine.dispose()  # SQLite: the write-ahead log is folded into the file before it is copied
+            self.templates[key] = site
+        return self.templates[key]
 
     def cleanup(self):
         from sixhave_app.engine.site import drop_database
 
-        for site in self.made:
+        for site in [*self.made, *self.templates.values()]:
             if site.redis is not None:
                 _drop_redis_keys(site.redis, site.redis_prefix)
             site.dispose()
             drop_database(site.db_url)
+
+
+def copy_site(template: Site, name: str, *, db_url: str, folder: Path, config: dict) -> Site:
+    """A new site whose database is a copy of the template's, with a configuration of its own."""
+    config = {"db_url": db_url, **config}
+    for sub in ("private/files", "public/files"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / "site_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    source, target = sa.make_url(template.db_url), sa.make_url(db_url)
+    if target.get_backend_name() == "sqlite":
+        with sqlite3.connect(source.database) as src, sqlite3.connect(target.database) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+    else:
+        create_database(db_url)
+        server = make_engine(target.set(database=""))
+        try:
+            with server.begin() as conn:
+                quote = conn.dialect.identifier_preparer.quote
+                tables = conn.execute(sa.text("SELECT table_name FROM information_schema.tables "
+                                              "WHERE table_schema = :db AND table_type = 'BASE TABLE'"),
+                                      {"db": source.database}).scalars().all()
+                old, new = quote(source.database), quote(target.database)
+                for table in tables:
+                    conn.exec_driver_sql(f"CREATE TABLE {new}.{quote(table)} LIKE {old}.{quote(table)}")
+                    conn.exec_driver_sql(f"INSERT INTO {new}.{quote(table)} SELECT * FROM {old}.{quote(table)}")
+        finally:
+            server.dispose()
+    return Site(name, config, path=folder)
 
 
 def _text(value) -> str:
