@@ -30,6 +30,10 @@ REQUIRE_SERVICES = os.environ.get("SIXHAVE_REQUIRE_SERVICES") == "1"
 TEST_APPS = ["sixhave_app", "sixhave_test_app"]
 ADMIN_PASSWORD = "admin-test-pw"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # pytest-xdist's worker id
+# The test sites hash passwords with argon2id at a small cost (one pass over 1 MiB, ~1 ms instead of
+# ~130 ms): the suite makes and checks thousands of passwords. The login timing test and the
+# template's own migrate use the full default cost.
+CHEAP_PASSWORDS = {"password_hash": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -110,7 +114,7 @@ class SiteFactory:
             _check_redis()
         apps = list(apps or TEST_APPS)
         name = f"{WORKER}_{uuid.uuid4().hex[:12]}"
-        config = {"apps": apps}
+        config = {"apps": apps, **CHEAP_PASSWORDS}
         if redis:
             config["redis_prefix"] = f"sixhave_test:{name}:"
         config.update(extra or {})

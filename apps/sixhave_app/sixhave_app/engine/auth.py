@@ -234,7 +234,7 @@ def authenticate(ctx, login: str, password: str, ip: str | None) -> str:
     if user and user != users.GUEST:
         right = users.check_password(ctx, user, password or "")
     else:
-        right = users.verify_dummy(password or "")
+        right = users.verify_dummy(ctx, password or "")
     if right:
         enabled = ctx.conn.execute(sa.select(ctx.table("User").c.enabled).where(ctx.table("User").c.name == user)).scalar()
         if not enabled:

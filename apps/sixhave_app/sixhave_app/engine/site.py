@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from . import custom_rows, dotted, fieldtypes, layers, schema
+from . import custom_rows, dotted, fieldtypes, layers, schema, users
 from .context import Context
 from .document import Document, load_controller
 from .errors import SiteError
@@ -282,6 +282,7 @@ class Site:
         self._meta_lock = threading.RLock()
         self.perm_cache: dict = {}
         self.perm_version: int | None = None
+        self.passwords = users.Passwords(self.config.get("password_hash"))
         self.system = schema.system_tables(sa.MetaData())
         series = self.system["tabSeries"]
         # Built once: the same statement object every request, so SQLAlchemy's cache key and

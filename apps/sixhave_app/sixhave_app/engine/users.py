@@ -10,8 +10,34 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 ADMIN = "Administrator"
 GUEST = "Guest"
-_hasher = PasswordHasher()
-_dummy: list[str] = []
+# argon2id at RFC 9106's low-memory settings (argon2-cffi's default): 3 passes over 64 MiB, 4 lanes.
+# A site may set its own cost in site_config.json (`password_hash`: time_cost, memory_cost in KiB,
+# parallelism): a hash records its own cost, so every stored hash keeps verifying after a change.
+HASH_SETTINGS = ("time_cost", "memory_cost", "parallelism")
+
+
+class Passwords:
+    """A site's password hasher and its decoy hash (the same cost as every hash it makes)."""
+
+    def __init__(self, config: dict | None = None):
+        settings = {k: int(v) for k, v in (config or {}).items() if k in HASH_SETTINGS}
+        self.hasher = PasswordHasher(**settings)
+        self._decoy: str | None = None
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @property
+    def decoy(self) -> str:
+        if self._decoy is None:
+            self._decoy = self.hasher.hash(secrets.token_hex(16))
+        return self._decoy
 
 
 def roles_of(ctx, user: str) -> list[str]:
@@ -36,21 +62,17 @@ def store_password(ctx, user: str, password: str, fieldname: str = "password", d
     """The hash of a password, stored. Callers set passwords through auth.set_password, which also
     ends the user's other sessions."""
     table = ctx.site.system["__Auth"]
-    hashed = _hasher.hash(password)
+    hashed = ctx.site.passwords.hash(password)
     key = (table.c.doctype == doctype) & (table.c.name == user) & (table.c.fieldname == fieldname)
     if ctx.conn.execute(table.update().where(key).values(password=hashed)).rowcount == 0:
         ctx.conn.execute(table.insert().values(doctype=doctype, name=user, fieldname=fieldname, password=hashed))
 
 
-def verify_dummy(password: str) -> bool:
+def verify_dummy(ctx, password: str) -> bool:
     """Spend what a real verification spends, for a login without a user or without a password,
     so that refusing an unknown user takes as long as refusing a wrong password. Always False."""
-    if not _dummy:
-        _dummy.append(_hasher.hash(secrets.token_hex(16)))
-    try:
-        _hasher.verify(_dummy[0], password)
-    except (VerificationError, InvalidHashError):
-        pass
+    passwords = ctx.site.passwords
+    passwords.verify(passwords.decoy, password)
     return False
 
 
@@ -59,8 +81,5 @@ def check_password(ctx, user: str, password: str, fieldname: str = "password", d
     stored = ctx.conn.execute(sa.select(table.c.password).where(table.c.doctype == doctype, table.c.name == user,
                                                                  table.c.fieldname == fieldname)).scalar()
     if not stored:
-        return verify_dummy(password)
-    try:
-        return _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
+        return verify_dummy(ctx, password)
+    return ctx.site.passwords.verify(stored, password)
