@@ -38,11 +38,13 @@ CHEAP_PASSWORDS = {"password_hash": {"time_cost": 1, "memory_cost": 1024, "paral
 
 def pytest_collection_modifyitems(config, items):
     """The browser tests share one demo world per backend (tests/desk/conftest.py): under xdist
-    (`--dist loadgroup`) they all run in one worker, which builds it once. Every other test may run
+    (`--dist loadgroup`) those of each backend run in one worker, which builds its world once. Every other test may run
     in any worker, in any order: a test makes the records it needs."""
     for item in items:
         if item.nodeid.startswith("tests/desk/"):
-            item.add_marker(pytest.mark.xdist_group("desk"))
+            # the MariaDB world is a second group: another worker may build it and run its tests
+            on_mariadb = "mariadb" in getattr(getattr(item, "callspec", None), "params", {}).values()
+            item.add_marker(pytest.mark.xdist_group("desk_mariadb" if on_mariadb else "desk"))
     if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
         _name_groups(items)
 

@@ -17,6 +17,8 @@ from sixhave_app.six_haves.doctype.dues_payment.dues_payment import amount_due
 from sixhave_app.six_haves.setup import ROLES
 
 BRANCHES, YEAR, SEED = 6, 2018, 3
+# one worker runs this module under xdist: the twin cities (a module fixture) are built once per backend
+pytestmark = pytest.mark.xdist_group("demo")
 TODAY = dt.date(2018, 11, 20)  # "this month" for political birthdays, the same on both sites
 YEAR_END = dt.date(YEAR, 12, 31)
 VOLATILE = {"creation", "modified", "modified_by", "owner"}

@@ -23,6 +23,9 @@ from sixhave_app.engine.api.app import create_app  # noqa: E402
 # examples per operation and mode: enough to reach each argument with a wrong type, a wrong
 # shape and an out-of-range value, small enough for `make test` (a minute or two per database)
 EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 2}
+# the MariaDB half samples: every operation still, one example per mode (generating the cases, not
+# answering them, is most of the time)
+MARIADB_EXAMPLES = {GenerationMode.POSITIVE: 1, GenerationMode.NEGATIVE: 1}
 GUEST_EXAMPLES = 1
 
 
@@ -94,10 +97,11 @@ def test_the_schema_describes_the_real_endpoints(api_schema):
     assert "doc" in insert["requestBody"]["content"]["application/json"]["schema"]["properties"]
 
 
-def test_no_operation_answers_5xx_to_a_district_user(api_schema, world):
+def test_no_operation_answers_5xx_to_a_district_user(api_schema, world, site):
     operations = _operations(api_schema)
     assert len(operations) > 300  # every DocType's five operations and the methods
-    failures, statuses, exercised = _fuzz(api_schema, world["liangxi_admin"].token, EXAMPLES)
+    examples = MARIADB_EXAMPLES if site.backend == "mariadb" else EXAMPLES
+    failures, statuses, exercised = _fuzz(api_schema, world["liangxi_admin"].token, examples)
     assert not failures, _report(failures)
     assert exercised == len(operations), f"only {exercised} of {len(operations)} operations were exercised"
     # the run reached real answers, not only refusals
