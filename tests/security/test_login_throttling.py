@@ -14,8 +14,8 @@ import time
 import argon2
 import pytest
 
-from sixhave_app.engine import auth
-from sixhave_app.engine.errors import AuthenticationError
+from sixhave_app.engine import auth, users
+from sixhave_app.engine.errors import AuthenticationError, SiteError
 from tests.conftest import unique
 
 
@@ -173,3 +173,21 @@ def test_every_attempt_is_logged_for_system_managers_only(http, site, world, pro
     forged = http.post("/api/resource/Activity Log", headers=world["liangxi_admin"].token,
                        json={"user": email, "status": "Success", "operation": "Login", "subject": "伪造"})
     assert forged.status_code == 403
+
+
+def test_the_password_cost_is_a_site_setting_checked_when_the_site_opens(site):
+    # the suite's sites set a small cost (tests/conftest.py): their stored hashes carry it
+    email, _, password = make_user(site)
+    with site.context() as ctx:
+        table = ctx.site.system["__Auth"]
+        stored = ctx.conn.execute(table.select().where(table.c.doctype == "User", table.c.name == email,
+                                                         table.c.fieldname == "password")).one().password
+    cost = argon2.extract_parameters(stored)
+    assert (cost.time_cost, cost.memory_cost, cost.parallelism) == (1, 1024, 1)
+    assert site.passwords.verify(stored, password) and not site.passwords.verify(stored, "wrong")
+    # a hash made at another cost still verifies: changing the setting locks nobody out
+    assert users.Passwords().verify(stored, password)
+    for bad, named in [({"time_cost": "3"}, "password_hash.time_cost"), ({"memory": 1}, "“memory”"),
+                       ({"memory_cost": 8, "parallelism": 4}, "password_hash.memory_cost"), ([3], "应为对象")]:
+        with pytest.raises(SiteError, match=re.escape(named)):
+            users.Passwords(bad)

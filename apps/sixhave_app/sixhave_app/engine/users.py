@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .errors import SiteError
+
 ADMIN = "Administrator"
 GUEST = "Guest"
 # argon2id at RFC 9106's low-memory settings (argon2-cffi's default): 3 passes over 64 MiB, 4 lanes.
@@ -20,8 +22,18 @@ class Passwords:
     """A site's password hasher and its decoy hash (the same cost as every hash it makes)."""
 
     def __init__(self, config: dict | None = None):
-        settings = {k: int(v) for k, v in (config or {}).items() if k in HASH_SETTINGS}
+        if not isinstance(config or {}, dict):
+            raise SiteError("site_config.json 的 password_hash 应为对象，例如 {\"time_cost\": 3}")
+        settings = {}
+        for key, value in (config or {}).items():
+            if key not in HASH_SETTINGS:
+                raise SiteError(f"site_config.json 的 password_hash 不认识 “{key}”（可设 {'、'.join(HASH_SETTINGS)}）")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise SiteError(f"site_config.json 的 password_hash.{key} 应为正整数，现为 {value!r}")
+            settings[key] = value
         self.hasher = PasswordHasher(**settings)
+        if self.hasher.memory_cost < 8 * self.hasher.parallelism:  # argon2's own floor (RFC 9106 §3.1)
+            raise SiteError("site_config.json 的 password_hash.memory_cost 至少为 parallelism 的 8 倍（单位 KiB）")
         self._decoy: str | None = None
 
     def hash(self, password: str) -> str:
