@@ -44,6 +44,13 @@ def make_user(site) -> tuple[str, str, str]:
     return email, username, password
 
 
+def stored_hash(site, user: str) -> str:
+    with site.context() as ctx:
+        table = ctx.site.system["__Auth"]
+        return ctx.conn.execute(table.select().where(table.c.doctype == "User", table.c.name == user,
+                                                     table.c.fieldname == "password")).one().password
+
+
 def attempt(http, login, password, ip=None):
     headers = {"X-Forwarded-For": ip} if ip else {}
     return http.post("/api/method/login", json={"usr": login, "pwd": password}, headers=headers)
@@ -130,10 +137,7 @@ def test_the_account_wide_limit_is_much_higher(http, site, proxied):
 def test_unknown_and_known_users_take_the_same_time(site_factory, backend):
     site = site_factory(backend, extra={"password_hash": {}})  # argon2's full cost (the suite's sites hash cheaply)
     known, _, _ = make_user(site)
-    with site.context() as ctx:
-        table = ctx.site.system["__Auth"]
-        stored = ctx.conn.execute(table.select().where(table.c.doctype == "User", table.c.name == known,
-                                                         table.c.fieldname == "password")).one().password
+    stored = stored_hash(site, known)
     # the same work by construction: the decoy hash has the stored hashes' argon2 parameters
     assert argon2.extract_parameters(site.passwords.decoy) == argon2.extract_parameters(stored)
     assert argon2.extract_parameters(stored).memory_cost == 65536
@@ -178,10 +182,7 @@ def test_every_attempt_is_logged_for_system_managers_only(http, site, world, pro
 def test_the_password_cost_is_a_site_setting_checked_when_the_site_opens(site):
     # the suite's sites set a small cost (tests/conftest.py): their stored hashes carry it
     email, _, password = make_user(site)
-    with site.context() as ctx:
-        table = ctx.site.system["__Auth"]
-        stored = ctx.conn.execute(table.select().where(table.c.doctype == "User", table.c.name == email,
-                                                         table.c.fieldname == "password")).one().password
+    stored = stored_hash(site, email)
     cost = argon2.extract_parameters(stored)
     assert (cost.time_cost, cost.memory_cost, cost.parallelism) == (1, 1024, 1)
     assert site.passwords.verify(stored, password) and not site.passwords.verify(stored, "wrong")

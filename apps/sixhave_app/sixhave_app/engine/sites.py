@@ -38,9 +38,7 @@ def new_site(name: str, *, db_url: str | None = None, admin_password: str | None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         create_database(config["db_url"])
-        (folder / "site_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        (folder / "private" / "files").mkdir(parents=True, exist_ok=True)
-        (folder / "public" / "files").mkdir(parents=True, exist_ok=True)
+        write_site_folder(folder, config)
         site = Site(name, config, path=folder)
         site.check_connection()
         from .migrate import migrate
@@ -57,6 +55,14 @@ def new_site(name: str, *, db_url: str | None = None, admin_password: str | None
     if make_default:
         (sites_path / "currentsite.txt").write_text(name + "\n", "utf-8")
     return site, password
+
+
+def write_site_folder(folder: Path, config: dict) -> None:
+    """A site's folder: its site_config.json and its private and public file folders."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    for files in ("private", "public"):
+        (folder / files / "files").mkdir(parents=True, exist_ok=True)
 
 
 def check_db_url(db_url: str) -> None:
